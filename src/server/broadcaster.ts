@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AiChunkData,
+  type Channel,
+  type DiagnosticsUpdatedData,
+  type EventMessage,
+  type EventName,
+  type EventData,
+  type FileEventKind,
+  isBuiltinChannel,
+  isStateChannel,
+  type SearchDoneData,
+  type SearchProgressData,
+  type SearchResultsData,
+  type SnapshotMessage,
+  type ValidationCompleteData,
+  BUILTIN_CHANNELS,
+} from '../protocol.js';
+import { SidecarError } from './errors.js';
+import { createHistory, type History, type HistoryEntry } from './history.js';
+
+/** Called once per broadcast event with the frame every subscriber is sent as is. */
+export type BroadcastListener = (channel: Channel, frame: Buffer) => void;
+/** In-process listener (other sources): gets the event unserialized. */
+export type EventListener = (event: { channel: Channel; event: string; data: unknown; seq: number }) => void;
+
+/** What a subscriber is sent when it (re)subscribes to a channel. */
+export interface ResumePlan {
+  /** Held events to send first, oldest first, with their original seq. */
+  replay: HistoryEntry[];
+  /** True when some events the subscriber missed can no longer be sent. */
+  gap: boolean;
+  /** State channels: the serialized current state, sent instead of a replay that has a gap. */
+  snapshot?: Buffer;
+  /** The channel's latest seq when the plan was made. */
+  latestSeq: number;
+}
+
+export interface EventBroadcaster {
+  /** Changes on every server start; a resume point from another epoch cannot be replayed. */
+  readonly epoch: string;
+  /** Numbers, serializes once, keeps and hands `event` to every listener; returns its seq. */
+  emit<C extends Channel, E extends EventName<C>>(channel: C, event: E, data: EventData<C, E>): number;
+  /** Registers the provider of a state channel's snapshot. */
+  setSnapshotProvider(channel: Channel, provider: (() => unknown) | undefined): void;
+  snapshot(channel: Channel): SnapshotMessage | undefined;
+  planResume(channel: Channel, since: { epoch: string; seq: number } | undefined): ResumePlan;
+  latestSeq(channel: Channel): number;
+  /** Builtin channels and every custom channel seen so far. */
+  channels(): Channel[];
+  onBroadcast(listener: BroadcastListener): () => void;
+  onEvent(channel: Channel, listener: EventListener): () => void;
+
+  // Typed helpers for the built-in sources.
+  fileChanged(file: string, event: FileEventKind): number;
+  diagnosticsUpdated(data: DiagnosticsUpdatedData): number;
+  aiChunk(id: string, chunk: string, index: number, finished: boolean): number;
+  searchProgress(
+    event: 'progress' | 'results' | 'done',
+    data: SearchProgressData | SearchResultsData | SearchDoneData,
+  ): number;
+  validationComplete(result: ValidationCompleteData): number;
+  gitEvent<E extends EventName<'git'>>(type: E, data: EventData<'git', E>): number;
+}
+
+export interface BroadcasterOptions {
+  /** Events kept per channel for replay. */
+  history: number;
+  /** How many distinct custom channels may exist, so producers cannot grow memory forever. */
+  maxCustomChannels?: number;
+  now?: () => number;
+}
+
+interface ChannelState {
+  seq: number;
+  history: History;
+  snapshotProvider?: () => unknown;
+  listeners: Set<EventListener>;
+}
+
+export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster {
+  const epoch = randomBytes(6).toString('base64url');
+  const now = options.now ?? Date.now;
+  const maxCustomChannels = options.maxCustomChannels ?? 256;
+  const states = new Map<Channel, ChannelState>();
+  const broadcastListeners = new Set<BroadcastListener>();
+  let customChannels = 0;
+
+  function stateOf(channel: Channel): ChannelState {
+    let state = states.get(channel);
+    if (!state) {
+      if (!isBuiltinChannel(channel) && ++customChannels > maxCustomChannels) {
+        customChannels--;
+        throw new SidecarError('FORBIDDEN', `too many custom channels (at most ${maxCustomChannels})`);
+      }
+      state = { seq: 0, history: createHistory(options.history), listeners: new Set() };
+      states.set(channel, state);
+    }
+    return state;
+  }
+  for (const channel of BUILTIN_CHANNELS) stateOf(channel);
+
+  function emit(channel: Channel, event: string, data: unknown): number {
+    const state = stateOf(channel);
+    const seq = ++state.seq;
+    const message: EventMessage = { type: 'event', channel, event, data, seq, timestamp: now() };
+    // Serialized once here; every subscriber and every replay sends these same bytes.
+    const frame = Buffer.from(JSON.stringify(message));
+    state.history.push({ seq, frame });
+    for (const listener of broadcastListeners) listener(channel, frame);
+    for (const listener of state.listeners) {
+      try {
+        listener({ channel, event, data, seq });
+      } catch {
+        // A faulty in-process listener must not stop the broadcast.
+      }
+    }
+    return seq;
+  }
+
+  function snapshot(channel: Channel): SnapshotMessage | undefined {
+    const state = states.get(channel);
+    if (!state?.snapshotProvider) return undefined;
+    return { type: 'snapshot', channel, data: state.snapshotProvider(), seq: state.seq, timestamp: now() };
+  }
+
+  function planResume(channel: Channel, since: { epoch: string; seq: number } | undefined): ResumePlan {
+    const state = stateOf(channel);
+    const latestSeq = state.seq;
+    const snapshotFrame = () => {
+      const message = snapshot(channel);
+      return message && Buffer.from(JSON.stringify(message));
+    };
+    if (!since) {
+      return { replay: [], gap: false, snapshot: isStateChannel(channel) ? snapshotFrame() : undefined, latestSeq };
+    }
+    // From another epoch, every event of this one is new to the client, and what it missed of
+    // the old one is lost: replay this epoch from its start and report the gap.
+    const sameEpoch = since.epoch === epoch;
+    const after = sameEpoch ? since.seq : 0;
+    if (sameEpoch && after === latestSeq) return { replay: [], gap: false, latestSeq };
+    const held = after < latestSeq ? state.history.after(after) : undefined;
+    const complete = held !== undefined && held.length === latestSeq - after;
+    if (complete && sameEpoch) return { replay: held, gap: false, latestSeq };
+    if (isStateChannel(channel)) return { replay: [], gap: true, snapshot: snapshotFrame(), latestSeq };
+    // A stream channel has no state to send instead: send what is still held.
+    const oldestHeld = latestSeq - state.history.size;
+    return { replay: held ?? state.history.after(oldestHeld) ?? [], gap: true, latestSeq };
+  }
+
+  return {
+    epoch,
+    emit: emit as EventBroadcaster['emit'],
+    setSnapshotProvider(channel, provider) {
+      stateOf(channel).snapshotProvider = provider;
+    },
+    snapshot,
+    planResume,
+    latestSeq: (channel) => states.get(channel)?.seq ?? 0,
+    channels: () => [...states.keys()],
+    onBroadcast(listener) {
+      broadcastListeners.add(listener);
+      return () => broadcastListeners.delete(listener);
+    },
+    onEvent(channel, listener) {
+      const { listeners } = stateOf(channel);
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    fileChanged: (file, event) => emit('files', event, { file, event }),
+    diagnosticsUpdated: (data) => emit('diagnostics', 'updated', data),
+    aiChunk: (id, chunk, index, finished) =>
+      emit('ai-response', finished ? 'done' : 'chunk', { id, chunk, index, finished } satisfies AiChunkData),
+    searchProgress: (event, data) => emit('search', event, data),
+    validationComplete: (result) => emit('validation', 'complete', result),
+    gitEvent: (type, data) => emit('git', type, data),
+  };
+}

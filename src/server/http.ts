@@ -1,0 +1,198 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorBody, ErrorCode } from '../protocol.js';
+import type { Logger } from '../logger.js';
+import { SidecarError, toErrorBody } from './errors.js';
+import type { Publisher } from './publisher.js';
+import type { AccessPolicy } from './security.js';
+import type { StaticFiles } from './static-files.js';
+
+export const WEBSOCKET_PATH = '/ws';
+
+export interface HttpDeps {
+  policy: AccessPolicy;
+  publisher: Publisher;
+  /** Prometheus text for `GET /metrics`. */
+  metrics: () => string;
+  dashboard: StaticFiles;
+  /** Largest accepted `POST /publish` body. */
+  maxPayload: number;
+  /** Hands an upgrade that passed every check to the WebSocket manager. */
+  upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  log: Logger;
+}
+
+export interface HttpHandlers {
+  handleRequest(request: IncomingMessage, response: ServerResponse): void;
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+  INVALID_MESSAGE: 400,
+  INVALID_PARAMS: 400,
+  UNKNOWN_CHANNEL: 404,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+};
+
+/** Routes and the upgrade gate: every check of who may connect happens here, before `ws`. */
+export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
+  const { policy, log } = deps;
+
+  /** The checks shared by HTTP routes and the upgrade; returns the refusal, if any. */
+  function refusal(request: IncomingMessage, needsAuth: boolean): ErrorBody | undefined {
+    if (!policy.isHostAllowed(request.headers.host)) {
+      return { code: 'FORBIDDEN', message: `host "${request.headers.host ?? ''}" is not allowed` };
+    }
+    if (!policy.isOriginAllowed(request.headers.origin, request.headers.host)) {
+      return { code: 'FORBIDDEN', message: `origin "${request.headers.origin}" is not allowed` };
+    }
+    if (needsAuth && !policy.isAuthorized(request)) {
+      return { code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer or ?token=)' };
+    }
+    return undefined;
+  }
+
+  function handleRequest(request: IncomingMessage, response: ServerResponse): void {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Cache-Control', 'no-store');
+
+    if (pathname === '/healthz') {
+      if (!policy.isHostAllowed(request.headers.host)) return sendError(response, forbiddenHost(request));
+      return sendJson(response, 200, { status: 'ok' });
+    }
+    if (pathname === '/metrics') {
+      const denied = refusal(request, true);
+      if (denied) return sendError(response, denied);
+      response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      response.end(deps.metrics());
+      return;
+    }
+    if (pathname === '/publish') {
+      allowCors(request, response);
+      if (request.method === 'OPTIONS') {
+        const denied = refusal(request, false);
+        if (denied) return sendError(response, denied);
+        response.writeHead(204).end();
+        return;
+      }
+      if (request.method !== 'POST') return sendJson(response, 405, methodNotAllowed('POST'));
+      const denied = refusal(request, true);
+      if (denied) return sendError(response, denied);
+      handlePublish(request, response);
+      return;
+    }
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const denied = refusal(request, false);
+      if (denied) return sendError(response, denied);
+      if (deps.dashboard.serve(pathname, request, response)) return;
+    }
+    sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${pathname}` } });
+  }
+
+  function allowCors(request: IncomingMessage, response: ServerResponse): void {
+    const origin = request.headers.origin;
+    if (origin && policy.isOriginAllowed(origin, request.headers.host)) {
+      response.setHeader('Access-Control-Allow-Origin', origin);
+      response.setHeader('Access-Control-Allow-Headers', 'authorization, content-type');
+      response.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      response.setHeader('Vary', 'Origin');
+    }
+  }
+
+  function handlePublish(request: IncomingMessage, response: ServerResponse): void {
+    readBody(request, deps.maxPayload)
+      .then((body) => {
+        let input: unknown;
+        try {
+          input = JSON.parse(body);
+        } catch (error) {
+          throw new SidecarError('INVALID_MESSAGE', `body is not valid JSON: ${(error as Error).message}`);
+        }
+        if (!isPublishInput(input)) {
+          throw new SidecarError('INVALID_MESSAGE', 'body must be {"channel": string, "event": string, "data"?: any}');
+        }
+        sendJson(response, 200, deps.publisher.publish(input));
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof SidecarError)) log.error('POST /publish failed', error);
+        sendError(response, toErrorBody(error));
+      });
+  }
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => log.debug(`upgrade socket error: ${error.message}`));
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname !== WEBSOCKET_PATH) return rejectUpgrade(socket, 404, `the WebSocket endpoint is ${WEBSOCKET_PATH}`);
+    const denied = refusal(request, true);
+    if (denied) {
+      log.info(`refused a WebSocket from ${request.socket.remoteAddress}: ${denied.message}`);
+      return rejectUpgrade(socket, statusOf(denied.code), denied.message);
+    }
+    deps.upgrade(request, socket, head);
+  }
+
+  return { handleRequest, handleUpgrade };
+}
+
+function forbiddenHost(request: IncomingMessage): ErrorBody {
+  return { code: 'FORBIDDEN', message: `host "${request.headers.host ?? ''}" is not allowed` };
+}
+
+function methodNotAllowed(allowed: string) {
+  return { error: { code: 'METHOD_NOT_ALLOWED', message: `use ${allowed}` } };
+}
+
+function statusOf(code: ErrorCode): number {
+  return STATUS_OF[code] ?? 500;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: ErrorBody): void {
+  sendJson(response, statusOf(error.code), { error });
+}
+
+/** Answers a refused upgrade with a plain HTTP response: the socket is never upgraded. */
+function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new SidecarError('PAYLOAD_TOO_LARGE', `body larger than ${limit} bytes`));
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function isPublishInput(value: unknown): value is { channel: string; event: string; data?: unknown } {
+  if (typeof value !== 'object' || value === null) return false;
+  const { channel, event } = value as { channel?: unknown; event?: unknown };
+  return typeof channel === 'string' && typeof event === 'string' && event.length > 0 && event.length <= 128;
+}

@@ -1,0 +1,458 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import {
+  BUILTIN_CHANNELS,
+  CLOSE_CODES,
+  type Channel,
+  type ClientMessage,
+  type ErrorBody,
+  type ErrorCode,
+  isChannel,
+  PROTOCOL_VERSION,
+  type PublishMessage,
+  type RequestMessage,
+  type ServerMessage,
+  type SubscribeMessage,
+  type SubscribeResult,
+  type UnsubscribeMessage,
+  type WelcomeMessage,
+} from '../protocol.js';
+import type { Logger } from '../logger.js';
+import type { EventBroadcaster } from './broadcaster.js';
+import { SidecarError, toErrorBody } from './errors.js';
+import { channelsOf, idOf, parseClientMessage } from './messages.js';
+import type { MethodRegistry } from './methods.js';
+import type { Publisher } from './publisher.js';
+import { createFloodDetector, createTokenBucket, type FloodDetector, type TokenBucket } from './rate-limit.js';
+
+export interface ManagerOptions {
+  heartbeatMs: number;
+  /** Messages per second per connection; 0 turns the limit off. */
+  rateLimit: number;
+  rateBurst: number;
+  maxPayload: number;
+  /** Unsent bytes past which a connection is closed as a slow consumer. */
+  highWaterMark: number;
+  /** Requests a connection may have running at once. */
+  maxPendingRequests: number;
+}
+
+export interface ConnectionInfo {
+  id: string;
+  remoteAddress: string;
+  origin: string | undefined;
+  userAgent: string | undefined;
+  connectedAt: number;
+  lastActivity: number;
+  subscriptions: Channel[];
+  messagesReceived: number;
+  messagesSent: number;
+  bytesSent: number;
+  rateLimited: number;
+}
+
+export interface ManagerStats {
+  connections: number;
+  connectionsTotal: number;
+  messagesReceived: number;
+  messagesSent: number;
+  bytesSent: number;
+  rateLimited: number;
+  slowConsumerCloses: number;
+  floodCloses: number;
+  deadPeersTerminated: number;
+}
+
+export interface WebSocketManager {
+  /** Completes an upgrade that the HTTP gate has already allowed. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  clientCount(): number;
+  connections(): ConnectionInfo[];
+  stats(): ManagerStats;
+  /** Tells every client why, closes them with 1001, and waits (briefly) for them to go. */
+  close(reason: string): Promise<void>;
+}
+
+interface Connection {
+  info: ConnectionInfo;
+  socket: WebSocket;
+  bucket: TokenBucket;
+  flood: FloodDetector;
+  alive: boolean;
+  closing: boolean;
+  /** Aborts the handlers of requests still running when the connection goes. */
+  pending: Set<AbortController>;
+  lastRateLimitNotice: number;
+}
+
+export interface ManagerDeps {
+  broadcaster: EventBroadcaster;
+  methods: MethodRegistry;
+  publisher: Publisher;
+  log: Logger;
+  server: { name: string; version: string };
+  options: ManagerOptions;
+  /** Called after a client connects or disconnects, e.g. to publish `system` events. */
+  onClientCountChange?: (change: { clientId: string; clients: number; connected: boolean }) => void;
+}
+
+const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
+const CLOSE_GRACE_MS = 2000;
+
+export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
+  const { broadcaster, methods, publisher, log, options } = deps;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  const connections = new Set<Connection>();
+  const subscribers = new Map<Channel, Set<Connection>>();
+  const totals: ManagerStats = {
+    connections: 0,
+    connectionsTotal: 0,
+    messagesReceived: 0,
+    messagesSent: 0,
+    bytesSent: 0,
+    rateLimited: 0,
+    slowConsumerCloses: 0,
+    floodCloses: 0,
+    deadPeersTerminated: 0,
+  };
+  let shuttingDown = false;
+
+  const stopBroadcasts = broadcaster.onBroadcast((channel, frame) => {
+    // During shutdown the `system` shutdown notice goes to everyone, subscribed or not.
+    const targets = shuttingDown && channel === 'system' ? connections : subscribers.get(channel);
+    if (!targets) return;
+    for (const connection of targets) sendFrame(connection, frame);
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        log.debug(`terminating ${connection.info.id}: no pong since the last heartbeat`);
+        totals.deadPeersTerminated++;
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  /** Sends bytes that are already a serialized message; enforces the high-water mark. */
+  function sendFrame(connection: Connection, frame: Buffer): void {
+    if (connection.closing || connection.socket.readyState !== WebSocket.OPEN) return;
+    connection.socket.send(frame, { binary: false });
+    connection.info.messagesSent++;
+    connection.info.bytesSent += frame.length;
+    totals.messagesSent++;
+    totals.bytesSent += frame.length;
+    if (connection.socket.bufferedAmount > options.highWaterMark) {
+      totals.slowConsumerCloses++;
+      log.warn(
+        `closing ${connection.info.id} as a slow consumer: ${connection.socket.bufferedAmount} bytes unsent`,
+      );
+      closeConnection(connection, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
+    }
+  }
+
+  function send(connection: Connection, message: ServerMessage): void {
+    sendFrame(connection, Buffer.from(JSON.stringify(message)));
+  }
+
+  function sendError(connection: Connection, id: string | undefined, error: ErrorBody): void {
+    if (id !== undefined) send(connection, { type: 'response', id, error });
+    else send(connection, { type: 'error', ...error });
+  }
+
+  function closeConnection(connection: Connection, code: number, reason: string): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    unsubscribeAll(connection);
+    // ws sends the close frame after the queued data and destroys the socket if the peer never
+    // answers, so a peer that stopped reading costs at most the high-water mark.
+    connection.socket.close(code, reason);
+  }
+
+  function unsubscribeAll(connection: Connection): void {
+    for (const channel of connection.info.subscriptions) subscribers.get(channel)?.delete(connection);
+    connection.info.subscriptions = [];
+  }
+
+  function handleSubscribe(connection: Connection, message: SubscribeMessage): void {
+    const names = requireChannels(message, 'subscribe');
+    const since = message.since;
+    const result: SubscribeResult = { channels: [], replayed: {}, gaps: [], seq: {} };
+    const subscribed = new Set(connection.info.subscriptions);
+    for (const channel of names) {
+      if (subscribed.has(channel)) {
+        result.channels.push(channel);
+        result.replayed[channel] = 0;
+        result.seq[channel] = broadcaster.latestSeq(channel);
+        continue;
+      }
+      const lastSeen = since?.seq[channel];
+      const plan = broadcaster.planResume(
+        channel,
+        since && lastSeen !== undefined ? { epoch: since.epoch, seq: lastSeen } : undefined,
+      );
+      // All of this runs in one tick, so no live event can slip in between the snapshot or
+      // replay and the subscription: the client sees each seq once, in order.
+      if (plan.snapshot) sendFrame(connection, plan.snapshot);
+      for (const entry of plan.replay) sendFrame(connection, entry.frame);
+      if (connection.closing) return;
+      let set = subscribers.get(channel);
+      if (!set) {
+        set = new Set();
+        subscribers.set(channel, set);
+      }
+      set.add(connection);
+      connection.info.subscriptions.push(channel);
+      subscribed.add(channel);
+      result.channels.push(channel);
+      result.replayed[channel] = plan.replay.length;
+      result.seq[channel] = plan.latestSeq;
+      if (plan.gap) result.gaps.push(channel);
+    }
+    if (message.id !== undefined) send(connection, { type: 'response', id: message.id, result });
+  }
+
+  function handleUnsubscribe(connection: Connection, message: UnsubscribeMessage): void {
+    const names = requireChannels(message, 'unsubscribe');
+    for (const channel of names) subscribers.get(channel)?.delete(connection);
+    connection.info.subscriptions = connection.info.subscriptions.filter((c) => !names.includes(c));
+    if (message.id !== undefined) {
+      send(connection, { type: 'response', id: message.id, result: { channels: names } });
+    }
+  }
+
+  function requireChannels(message: { channel?: string; channels?: string[] }, type: string): Channel[] {
+    const names = channelsOf(message);
+    if (names.length === 0) {
+      throw new SidecarError('INVALID_MESSAGE', `${type} needs "channel" or "channels"`, {
+        field: 'channels',
+      });
+    }
+    const unknown = names.filter((name) => !isChannel(name));
+    if (unknown.length > 0) {
+      throw new SidecarError('UNKNOWN_CHANNEL', `unknown channel ${unknown.map((c) => `"${c}"`).join(', ')}`, {
+        channels: unknown,
+        known: [...BUILTIN_CHANNELS, 'custom:<name>'],
+      });
+    }
+    return names as Channel[];
+  }
+
+  function handleRequest(connection: Connection, message: RequestMessage): void {
+    if (connection.pending.size >= options.maxPendingRequests) {
+      throw new SidecarError(
+        'RATE_LIMITED',
+        `too many requests in flight (at most ${options.maxPendingRequests} per connection)`,
+      );
+    }
+    const controller = new AbortController();
+    connection.pending.add(controller);
+    methods
+      .call(message.method, message.params, { clientId: connection.info.id, signal: controller.signal })
+      .then(
+        (result) => send(connection, { type: 'response', id: message.id, result: result ?? null }),
+        (error: unknown) => {
+          if (!(error instanceof SidecarError)) log.error(`${message.method} failed`, error);
+          sendError(connection, message.id, toErrorBody(error));
+        },
+      )
+      .finally(() => connection.pending.delete(controller));
+  }
+
+  function handlePublish(connection: Connection, message: PublishMessage): void {
+    const result = publisher.publish(message);
+    if (message.id !== undefined) send(connection, { type: 'response', id: message.id, result });
+  }
+
+  function handleMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    connection.info.messagesReceived++;
+    connection.info.lastActivity = Date.now();
+    totals.messagesReceived++;
+    if (isBinary) {
+      sendError(connection, undefined, {
+        code: 'INVALID_MESSAGE',
+        message: 'binary frames are not accepted: send one JSON object per text frame',
+      });
+      return;
+    }
+    const text = data.toString();
+    if (!connection.bucket.take()) {
+      rateLimited(connection, text);
+      return;
+    }
+    let message: ClientMessage | undefined;
+    try {
+      message = parseClientMessage(text);
+      dispatch(connection, message);
+    } catch (error) {
+      const id = message?.id ?? idOf(safeJson(text));
+      sendError(connection, id, toErrorBody(error));
+    }
+  }
+
+  function dispatch(connection: Connection, message: ClientMessage): void {
+    switch (message.type) {
+      case 'subscribe':
+        return handleSubscribe(connection, message);
+      case 'unsubscribe':
+        return handleUnsubscribe(connection, message);
+      case 'request':
+        return handleRequest(connection, message);
+      case 'publish':
+        return handlePublish(connection, message);
+      case 'ping': {
+        const timestamp = Date.now();
+        send(connection, { type: 'pong', timestamp, ...(message.id ? { id: message.id } : {}) });
+        if (message.id !== undefined) send(connection, { type: 'response', id: message.id, result: { timestamp } });
+        return;
+      }
+      case 'pong':
+        connection.alive = true;
+        return;
+    }
+  }
+
+  function rateLimited(connection: Connection, text: string): void {
+    connection.info.rateLimited++;
+    totals.rateLimited++;
+    if (connection.flood.recordRejection()) {
+      totals.floodCloses++;
+      log.warn(`closing ${connection.info.id}: sustained flooding past the rate limit`);
+      closeConnection(connection, CLOSE_CODES.POLICY_VIOLATION, 'rate limit exceeded');
+      return;
+    }
+    const error: ErrorBody = {
+      code: 'RATE_LIMITED' satisfies ErrorCode,
+      message: `rate limit of ${options.rateLimit} messages/s exceeded; message dropped`,
+    };
+    const id = idOf(safeJson(text));
+    if (id !== undefined) {
+      sendError(connection, id, error);
+      return;
+    }
+    // A message without an id gets one notice a second, not one per dropped message.
+    const now = Date.now();
+    if (now - connection.lastRateLimitNotice >= RATE_LIMIT_NOTICE_INTERVAL_MS) {
+      connection.lastRateLimitNotice = now;
+      sendError(connection, undefined, error);
+    }
+  }
+
+  function accept(socket: WebSocket, request: IncomingMessage): void {
+    if (shuttingDown) {
+      socket.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
+      return;
+    }
+    const now = Date.now();
+    const connection: Connection = {
+      info: {
+        id: randomUUID(),
+        remoteAddress: request.socket.remoteAddress ?? '',
+        origin: request.headers.origin,
+        userAgent: request.headers['user-agent'],
+        connectedAt: now,
+        lastActivity: now,
+        subscriptions: [],
+        messagesReceived: 0,
+        messagesSent: 0,
+        bytesSent: 0,
+        rateLimited: 0,
+      },
+      socket,
+      bucket: createTokenBucket(options.rateLimit, options.rateBurst),
+      // "Sustained flooding": twice a full burst dropped within ten seconds.
+      flood: createFloodDetector(Math.max(2 * options.rateBurst, 50), 10_000),
+      alive: true,
+      closing: false,
+      pending: new Set(),
+      lastRateLimitNotice: 0,
+    };
+    connections.add(connection);
+    totals.connectionsTotal++;
+    log.debug(`client ${connection.info.id} connected from ${connection.info.remoteAddress}`);
+
+    socket.on('message', (data, isBinary) => handleMessage(connection, data, isBinary));
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.on('error', (error) => {
+      // ws closes with 1009 by itself for an oversized frame; it only needs logging here.
+      log.debug(`client ${connection.info.id}: ${error.message}`);
+    });
+    socket.on('close', () => {
+      connections.delete(connection);
+      connection.closing = true;
+      unsubscribeAll(connection);
+      for (const controller of connection.pending) controller.abort();
+      log.debug(`client ${connection.info.id} disconnected`);
+      deps.onClientCountChange?.({ clientId: connection.info.id, clients: connections.size, connected: false });
+    });
+
+    const welcome: WelcomeMessage = {
+      type: 'welcome',
+      clientId: connection.info.id,
+      protocol: PROTOCOL_VERSION,
+      epoch: broadcaster.epoch,
+      server: deps.server,
+      channels: [...BUILTIN_CHANNELS],
+      methods: methods.names(),
+      heartbeatMs: options.heartbeatMs,
+      timestamp: now,
+    };
+    send(connection, welcome);
+    deps.onClientCountChange?.({ clientId: connection.info.id, clients: connections.size, connected: true });
+  }
+
+  return {
+    handleUpgrade(request, socket, head) {
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
+    },
+    clientCount: () => connections.size,
+    connections: () => [...connections].map((c) => ({ ...c.info, subscriptions: [...c.info.subscriptions] })),
+    stats: () => ({ ...totals, connections: connections.size }),
+    async close(reason) {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      clearInterval(heartbeat);
+      broadcaster.emit('system', 'shutdown', { reason });
+      stopBroadcasts();
+      const closed = [...connections].map(
+        (connection) =>
+          new Promise<void>((resolve) => {
+            if (connection.socket.readyState === WebSocket.CLOSED) return resolve();
+            connection.socket.once('close', () => resolve());
+            closeConnection(connection, CLOSE_CODES.GOING_AWAY, 'server shutting down');
+          }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(closed),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const connection of connections) connection.socket.terminate();
+      wss.close();
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,151 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { createLogger, LOG_LEVELS, type Logger } from '../logger.js';
+import type { Source } from '../sources/source.js';
+import { generateToken, isLoopbackAddress } from './security.js';
+
+/**
+ * The settings a user can give on the command line, in `sidecar.config.json` or in `SIDECAR_*`
+ * variables. One schema for all three, so each is checked the same way.
+ */
+export const settingsSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    strictPort: z.boolean(),
+    token: z.string().min(16, 'must be at least 16 characters').max(512),
+    auth: z.boolean(),
+    allowOrigins: z.array(z.string().min(1)),
+    allowHosts: z.array(z.string().min(1)),
+    heartbeatMs: z.coerce.number().int().min(100).max(3_600_000),
+    history: z.coerce.number().int().min(0).max(1_000_000),
+    rateLimit: z.coerce.number().min(0).max(1_000_000),
+    rateBurst: z.coerce.number().int().min(1).max(10_000_000),
+    maxPayload: z.coerce.number().int().min(1024).max(256 * 1024 * 1024),
+    highWaterMark: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024),
+    logLevel: z.enum(LOG_LEVELS),
+  })
+  .partial()
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Everything `createSidecar` accepts: the settings plus what only code can pass. */
+export interface SidecarOptions extends Settings {
+  /** Workspace root; defaults to the current directory. */
+  root?: string;
+  /** Replaces the built-in sources; `[]` runs none. */
+  sources?: Source[];
+  /** Write the discovery file (the CLI does; embedding apps usually do not). */
+  discovery?: boolean | { dir: string };
+  logger?: Logger;
+}
+
+export interface ResolvedOptions {
+  readonly root: string;
+  readonly host: string;
+  readonly port: number;
+  readonly strictPort: boolean;
+  /** The token clients must present; null when authentication is off. */
+  readonly token: string | null;
+  readonly auth: boolean;
+  readonly allowOrigins: readonly string[];
+  readonly allowHosts: readonly string[];
+  readonly heartbeatMs: number;
+  readonly history: number;
+  readonly rateLimit: number;
+  readonly rateBurst: number;
+  readonly maxPayload: number;
+  readonly highWaterMark: number;
+  readonly logLevel: Settings['logLevel'] & string;
+  readonly discovery: false | { dir: string | undefined };
+  readonly logger: Logger;
+  readonly sources: Source[] | undefined;
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 3001,
+  heartbeatMs: 30_000,
+  history: 1000,
+  rateLimit: 100,
+  maxPayload: 1024 * 1024,
+  highWaterMark: 8 * 1024 * 1024,
+  logLevel: 'info',
+} as const;
+
+/** A bad option, named as the user gave it (`--port`, `SIDECAR_PORT`, `sidecar.config.json: port`). */
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionsError';
+  }
+}
+
+/**
+ * Checks one layer of settings; `nameOf` turns a setting's key into the name the user typed, so
+ * errors point at the flag, variable or config key that is wrong.
+ */
+export function parseSettings(value: unknown, nameOf: (key: string) => string): Settings {
+  const parsed = settingsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
+  }
+  const key = String(issue.path[0] ?? '');
+  const given = key && typeof value === 'object' && value ? (value as Record<string, unknown>)[key] : value;
+  throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message} (got ${JSON.stringify(given)})`);
+}
+
+/** Fills defaults, checks what depends on several settings, and freezes the result. */
+export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
+  const settings = parseSettings(pickSettings(options), (key) => `option "${key}"`);
+  const root = resolve(options.root ?? process.cwd());
+  if (!isDirectory(root)) throw new OptionsError(`invalid root: "${root}" is not a folder`);
+  const host = settings.host ?? DEFAULTS.host;
+  const auth = settings.auth ?? true;
+  if (!auth && !isLoopbackAddress(host)) {
+    throw new OptionsError(
+      `--no-auth is refused with host "${host}": without a token only a loopback address is safe`,
+    );
+  }
+  const rateLimit = settings.rateLimit ?? DEFAULTS.rateLimit;
+  const logLevel = settings.logLevel ?? DEFAULTS.logLevel;
+  const discovery = options.discovery ?? false;
+  return Object.freeze({
+    root,
+    host,
+    port: settings.port ?? DEFAULTS.port,
+    strictPort: settings.strictPort ?? false,
+    token: auth ? (settings.token ?? generateToken()) : null,
+    auth,
+    allowOrigins: Object.freeze([...(settings.allowOrigins ?? [])]),
+    allowHosts: Object.freeze([...(settings.allowHosts ?? [])]),
+    heartbeatMs: settings.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    history: settings.history ?? DEFAULTS.history,
+    rateLimit,
+    rateBurst: settings.rateBurst ?? Math.max(1, Math.ceil(rateLimit * 2)),
+    maxPayload: settings.maxPayload ?? DEFAULTS.maxPayload,
+    highWaterMark: settings.highWaterMark ?? DEFAULTS.highWaterMark,
+    logLevel,
+    discovery: discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
+    logger: options.logger ?? createLogger(logLevel),
+    sources: options.sources,
+  });
+}
+
+function pickSettings(options: SidecarOptions): Settings {
+  const { root: _root, sources: _sources, discovery: _discovery, logger: _logger, ...settings } = options;
+  // Keys explicitly set to undefined mean "not given".
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

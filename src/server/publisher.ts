@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import {
+  AI_EVENTS,
+  type Channel,
+  isChannel,
+  isPublishableChannel,
+  type PublishResult,
+} from '../protocol.js';
+import type { EventBroadcaster } from './broadcaster.js';
+import { SidecarError } from './errors.js';
+import { parseOrThrow } from './validation.js';
+
+export interface PublishInput {
+  channel: string;
+  event: string;
+  data?: unknown;
+}
+
+/** Checks a publish for one channel before it is broadcast; throws SidecarError to refuse it. */
+export type PublishGuard = (event: string, data: unknown) => void;
+
+/**
+ * The one path by which producers (the `publish` message and `POST /publish`) put events on a
+ * channel: only `ai-response` and `custom:*` channels, each with its own checks.
+ */
+export interface Publisher {
+  publish(input: PublishInput): PublishResult;
+  /** Adds a channel's checks, e.g. the AI source's per-stream ordering. */
+  setGuard(channel: Channel, guard: PublishGuard): void;
+}
+
+const aiChunk = z.looseObject({
+  id: z.string().min(1).max(256),
+  chunk: z.string(),
+  index: z.number().int().nonnegative(),
+  finished: z.boolean(),
+});
+
+const checkAiEvent: PublishGuard = (event, data) => {
+  if (!(AI_EVENTS as readonly string[]).includes(event)) {
+    throw new SidecarError('INVALID_PARAMS', `ai-response events are ${AI_EVENTS.join(', ')}`, {
+      field: 'event',
+    });
+  }
+  parseOrThrow(aiChunk, data, 'INVALID_PARAMS', 'ai-response data');
+};
+
+export function createPublisher(broadcaster: EventBroadcaster): Publisher {
+  const guards = new Map<Channel, PublishGuard>([['ai-response', checkAiEvent]]);
+  return {
+    publish({ channel, event, data }) {
+      if (!isChannel(channel)) {
+        throw new SidecarError('UNKNOWN_CHANNEL', `unknown channel "${channel}"`, { channel });
+      }
+      if (!isPublishableChannel(channel)) {
+        throw new SidecarError(
+          'FORBIDDEN',
+          `clients may not publish on "${channel}"; publish on ai-response or custom:<name>`,
+          { channel },
+        );
+      }
+      guards.get(channel)?.(event, data);
+      const seq = broadcaster.emit(channel, event as never, (data ?? null) as never);
+      return { channel, seq };
+    },
+    setGuard(channel, guard) {
+      guards.set(channel, guard);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { Channel, SourceState, SourceStateData } from '../protocol.js';
+import type { Logger } from '../logger.js';
+import type { Source, SourceContext } from '../sources/source.js';
+import type { EventBroadcaster } from './broadcaster.js';
+import type { MethodRegistry } from './methods.js';
+
+/** Starts and stops the sources, and keeps each one's state for `server.info` and `system`. */
+export interface SourceRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  states(): SourceStateData[];
+}
+
+export function createSourceRunner(deps: {
+  sources: Source[];
+  root: string;
+  broadcaster: EventBroadcaster;
+  methods: MethodRegistry;
+  log: Logger;
+}): SourceRunner {
+  const { sources, broadcaster, log } = deps;
+  const states = new Map<string, SourceStateData>();
+
+  function setState(name: string, state: SourceState, message?: string): void {
+    const previous = states.get(name);
+    if (previous?.state === state && previous.message === message) return;
+    const data: SourceStateData = message === undefined ? { name, state } : { name, state, message };
+    states.set(name, data);
+    const line = `source ${name}: ${state}${message ? ` — ${message}` : ''}`;
+    if (state === 'failed' || state === 'error' || state === 'unavailable') log.warn(line);
+    else log.debug(line);
+    broadcaster.emit('system', 'source', data);
+  }
+
+  for (const source of sources) {
+    for (const method of source.methods ?? []) deps.methods.register(method);
+    if (source.snapshot) broadcaster.setSnapshotProvider(source.channel, () => source.snapshot!());
+  }
+
+  function contextFor(source: Source): SourceContext {
+    return {
+      root: deps.root,
+      log: log.child(source.name),
+      emit: (event, data) => broadcaster.emit(source.channel, event as never, data as never),
+      setState: (state, message) => setState(source.name, state, message),
+      onEvent: (channel: Channel, listener) => broadcaster.onEvent(channel, listener),
+    };
+  }
+
+  return {
+    async start() {
+      await Promise.all(
+        sources.map(async (source) => {
+          setState(source.name, 'starting');
+          try {
+            await source.start(contextFor(source));
+            if (states.get(source.name)?.state === 'starting') setState(source.name, 'running');
+          } catch (error) {
+            // One source that cannot run must not stop the others.
+            setState(source.name, 'unavailable', error instanceof Error ? error.message : String(error));
+          }
+        }),
+      );
+    },
+    async stop() {
+      await Promise.all(
+        sources.map(async (source) => {
+          try {
+            await source.stop();
+          } catch (error) {
+            log.warn(`source ${source.name} did not stop cleanly`, error);
+          }
+          setState(source.name, 'stopped');
+        }),
+      );
+    },
+    states: () => [...states.values()],
+  };
+}

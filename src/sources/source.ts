@@ -1,0 +1,39 @@
+import type { Channel, SourceState } from '../protocol.js';
+import type { Logger } from '../logger.js';
+import type { MethodDefinition } from '../server/methods.js';
+
+/** Something the sidecar broadcasts on a channel, as seen by other sources in-process. */
+export interface SourceEvent {
+  channel: Channel;
+  event: string;
+  data: unknown;
+  seq: number;
+}
+
+/** What the sidecar hands a source when it starts. */
+export interface SourceContext {
+  /** Absolute workspace root. */
+  root: string;
+  log: Logger;
+  /** Broadcast an event on this source's channel; returns its `seq`. */
+  emit(event: string, data: unknown): number;
+  /** Report a state change on `system` (`source` event), e.g. `unavailable` with the reason. */
+  setState(state: SourceState, message?: string): void;
+  /** Listen to another channel's events in-process; returns a function that stops listening. */
+  onEvent(channel: Channel, listener: (event: SourceEvent) => void): () => void;
+}
+
+/**
+ * A producer of events for one channel. It knows nothing of WebSockets: it emits through its
+ * context, and the broadcaster and manager do the rest.
+ */
+export interface Source {
+  readonly name: string;
+  readonly channel: Channel;
+  start(ctx: SourceContext): Promise<void>;
+  stop(): Promise<void>;
+  /** State channels: the whole current state, sent to a fresh subscriber as a `snapshot`. */
+  snapshot?(): unknown;
+  /** Request methods this source answers. */
+  methods?: MethodDefinition[];
+}
