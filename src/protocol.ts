@@ -327,8 +327,12 @@ export interface MethodMap {
   'ai.cancel': { params: { id: string }; result: { cancelled: boolean } };
 }
 export type MethodName = keyof MethodMap;
-export type MethodParams<M extends string> = M extends MethodName ? MethodMap[M]['params'] : unknown;
-export type MethodResult<M extends string> = M extends MethodName ? MethodMap[M]['result'] : unknown;
+export type MethodParams<M extends string> = M extends MethodName
+  ? MethodMap[M]['params']
+  : unknown;
+export type MethodResult<M extends string> = M extends MethodName
+  ? MethodMap[M]['result']
+  : unknown;
 
 // ---------------------------------------------------------------------------------------------
 // Client → server messages

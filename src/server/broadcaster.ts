@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AiChunkData,
+  BUILTIN_CHANNELS,
   type Channel,
   type DiagnosticsUpdatedData,
+  type EventData,
   type EventMessage,
   type EventName,
-  type EventData,
   type FileEventKind,
   isBuiltinChannel,
   isStateChannel,
@@ -14,7 +15,6 @@ import {
   type SearchResultsData,
   type SnapshotMessage,
   type ValidationCompleteData,
-  BUILTIN_CHANNELS,
 } from '../protocol.js';
 import { SidecarError } from './errors.js';
 import { createHistory, type History, type HistoryEntry } from './history.js';
@@ -22,7 +22,12 @@ import { createHistory, type History, type HistoryEntry } from './history.js';
 /** Called once per broadcast event with the frame every subscriber is sent as is. */
 export type BroadcastListener = (channel: Channel, frame: Buffer) => void;
 /** In-process listener (other sources): gets the event unserialized. */
-export type EventListener = (event: { channel: Channel; event: string; data: unknown; seq: number }) => void;
+export type EventListener = (event: {
+  channel: Channel;
+  event: string;
+  data: unknown;
+  seq: number;
+}) => void;
 
 /** What a subscriber is sent when it (re)subscribes to a channel. */
 export interface ResumePlan {
@@ -40,7 +45,11 @@ export interface EventBroadcaster {
   /** Changes on every server start; a resume point from another epoch cannot be replayed. */
   readonly epoch: string;
   /** Numbers, serializes once, keeps and hands `event` to every listener; returns its seq. */
-  emit<C extends Channel, E extends EventName<C>>(channel: C, event: E, data: EventData<C, E>): number;
+  emit<C extends Channel, E extends EventName<C>>(
+    channel: C,
+    event: E,
+    data: EventData<C, E>,
+  ): number;
   /** Registers the provider of a state channel's snapshot. */
   setSnapshotProvider(channel: Channel, provider: (() => unknown) | undefined): void;
   snapshot(channel: Channel): SnapshotMessage | undefined;
@@ -91,7 +100,10 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     if (!state) {
       if (!isBuiltinChannel(channel) && ++customChannels > maxCustomChannels) {
         customChannels--;
-        throw new SidecarError('FORBIDDEN', `too many custom channels (at most ${maxCustomChannels})`);
+        throw new SidecarError(
+          'FORBIDDEN',
+          `too many custom channels (at most ${maxCustomChannels})`,
+        );
       }
       state = { seq: 0, history: createHistory(options.history), listeners: new Set() };
       states.set(channel, state);
@@ -121,10 +133,19 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
   function snapshot(channel: Channel): SnapshotMessage | undefined {
     const state = states.get(channel);
     if (!state?.snapshotProvider) return undefined;
-    return { type: 'snapshot', channel, data: state.snapshotProvider(), seq: state.seq, timestamp: now() };
+    return {
+      type: 'snapshot',
+      channel,
+      data: state.snapshotProvider(),
+      seq: state.seq,
+      timestamp: now(),
+    };
   }
 
-  function planResume(channel: Channel, since: { epoch: string; seq: number } | undefined): ResumePlan {
+  function planResume(
+    channel: Channel,
+    since: { epoch: string; seq: number } | undefined,
+  ): ResumePlan {
     const state = stateOf(channel);
     const latestSeq = state.seq;
     const snapshotFrame = () => {
@@ -132,7 +153,12 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
       return message && Buffer.from(JSON.stringify(message));
     };
     if (!since) {
-      return { replay: [], gap: false, snapshot: isStateChannel(channel) ? snapshotFrame() : undefined, latestSeq };
+      return {
+        replay: [],
+        gap: false,
+        snapshot: isStateChannel(channel) ? snapshotFrame() : undefined,
+        latestSeq,
+      };
     }
     // From another epoch, every event of this one is new to the client, and what it missed of
     // the old one is lost: replay this epoch from its start and report the gap.
@@ -142,7 +168,8 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     const held = after < latestSeq ? state.history.after(after) : undefined;
     const complete = held !== undefined && held.length === latestSeq - after;
     if (complete && sameEpoch) return { replay: held, gap: false, latestSeq };
-    if (isStateChannel(channel)) return { replay: [], gap: true, snapshot: snapshotFrame(), latestSeq };
+    if (isStateChannel(channel))
+      return { replay: [], gap: true, snapshot: snapshotFrame(), latestSeq };
     // A stream channel has no state to send instead: send what is still held.
     const oldestHeld = latestSeq - state.history.size;
     return { replay: held ?? state.history.after(oldestHeld) ?? [], gap: true, latestSeq };
@@ -170,7 +197,12 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     fileChanged: (file, event) => emit('files', event, { file, event }),
     diagnosticsUpdated: (data) => emit('diagnostics', 'updated', data),
     aiChunk: (id, chunk, index, finished) =>
-      emit('ai-response', finished ? 'done' : 'chunk', { id, chunk, index, finished } satisfies AiChunkData),
+      emit('ai-response', finished ? 'done' : 'chunk', {
+        id,
+        chunk,
+        index,
+        finished,
+      } satisfies AiChunkData),
     searchProgress: (event, data) => emit('search', event, data),
     validationComplete: (result) => emit('validation', 'complete', result),
     gitEvent: (type, data) => emit('git', type, data),

@@ -44,7 +44,10 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** The live record for `root`, or undefined when there is none or its process is gone. */
-export async function readDiscovery(root: string, dir?: string): Promise<DiscoveryRecord | undefined> {
+export async function readDiscovery(
+  root: string,
+  dir?: string,
+): Promise<DiscoveryRecord | undefined> {
   let text: string;
   try {
     text = await readFile(discoveryFile(root, dir), 'utf8');
@@ -61,7 +64,10 @@ export async function readDiscovery(root: string, dir?: string): Promise<Discove
 }
 
 /** Writes the record readable by the user only (0600), atomically. Returns its path. */
-export async function writeDiscovery(record: DiscoveryRecord, dir = defaultDiscoveryDir()): Promise<string> {
+export async function writeDiscovery(
+  record: DiscoveryRecord,
+  dir = defaultDiscoveryDir(),
+): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = discoveryFile(record.root, dir);
   const temporary = `${file}.${process.pid}.tmp`;

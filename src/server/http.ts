@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorBody, ErrorCode } from '../protocol.js';
 import type { Logger } from '../logger.js';
+import type { ErrorBody, ErrorCode } from '../protocol.js';
 import { SidecarError, toErrorBody } from './errors.js';
 import type { Publisher } from './publisher.js';
 import type { AccessPolicy } from './security.js';
@@ -50,7 +50,10 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
       return { code: 'FORBIDDEN', message: `origin "${request.headers.origin}" is not allowed` };
     }
     if (needsAuth && !policy.isAuthorized(request)) {
-      return { code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer or ?token=)' };
+      return {
+        code: 'UNAUTHORIZED',
+        message: 'a valid token is required (Authorization: Bearer or ?token=)',
+      };
     }
     return undefined;
   }
@@ -61,12 +64,16 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
     response.setHeader('Cache-Control', 'no-store');
 
     if (pathname === '/healthz') {
-      if (!policy.isHostAllowed(request.headers.host)) return sendError(response, forbiddenHost(request));
-      return sendJson(response, 200, { status: 'ok' });
+      if (policy.isHostAllowed(request.headers.host)) sendJson(response, 200, { status: 'ok' });
+      else sendError(response, forbiddenHost(request));
+      return;
     }
     if (pathname === '/metrics') {
       const denied = refusal(request, true);
-      if (denied) return sendError(response, denied);
+      if (denied) {
+        sendError(response, denied);
+        return;
+      }
       response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
       response.end(deps.metrics());
       return;
@@ -75,22 +82,36 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
       allowCors(request, response);
       if (request.method === 'OPTIONS') {
         const denied = refusal(request, false);
-        if (denied) return sendError(response, denied);
+        if (denied) {
+          sendError(response, denied);
+          return;
+        }
         response.writeHead(204).end();
         return;
       }
-      if (request.method !== 'POST') return sendJson(response, 405, methodNotAllowed('POST'));
+      if (request.method !== 'POST') {
+        sendJson(response, 405, methodNotAllowed('POST'));
+        return;
+      }
       const denied = refusal(request, true);
-      if (denied) return sendError(response, denied);
+      if (denied) {
+        sendError(response, denied);
+        return;
+      }
       handlePublish(request, response);
       return;
     }
     if (request.method === 'GET' || request.method === 'HEAD') {
       const denied = refusal(request, false);
-      if (denied) return sendError(response, denied);
+      if (denied) {
+        sendError(response, denied);
+        return;
+      }
       if (deps.dashboard.serve(pathname, request, response)) return;
     }
-    sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${pathname}` } });
+    sendJson(response, 404, {
+      error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${pathname}` },
+    });
   }
 
   function allowCors(request: IncomingMessage, response: ServerResponse): void {
@@ -110,10 +131,16 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
         try {
           input = JSON.parse(body);
         } catch (error) {
-          throw new SidecarError('INVALID_MESSAGE', `body is not valid JSON: ${(error as Error).message}`);
+          throw new SidecarError(
+            'INVALID_MESSAGE',
+            `body is not valid JSON: ${(error as Error).message}`,
+          );
         }
         if (!isPublishInput(input)) {
-          throw new SidecarError('INVALID_MESSAGE', 'body must be {"channel": string, "event": string, "data"?: any}');
+          throw new SidecarError(
+            'INVALID_MESSAGE',
+            'body must be {"channel": string, "event": string, "data"?: any}',
+          );
         }
         sendJson(response, 200, deps.publisher.publish(input));
       })
@@ -126,11 +153,15 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => log.debug(`upgrade socket error: ${error.message}`));
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    if (pathname !== WEBSOCKET_PATH) return rejectUpgrade(socket, 404, `the WebSocket endpoint is ${WEBSOCKET_PATH}`);
+    if (pathname !== WEBSOCKET_PATH) {
+      rejectUpgrade(socket, 404, `the WebSocket endpoint is ${WEBSOCKET_PATH}`);
+      return;
+    }
     const denied = refusal(request, true);
     if (denied) {
       log.info(`refused a WebSocket from ${request.socket.remoteAddress}: ${denied.message}`);
-      return rejectUpgrade(socket, statusOf(denied.code), denied.message);
+      rejectUpgrade(socket, statusOf(denied.code), denied.message);
+      return;
     }
     deps.upgrade(request, socket, head);
   }
@@ -191,8 +222,15 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function isPublishInput(value: unknown): value is { channel: string; event: string; data?: unknown } {
+function isPublishInput(
+  value: unknown,
+): value is { channel: string; event: string; data?: unknown } {
   if (typeof value !== 'object' || value === null) return false;
   const { channel, event } = value as { channel?: unknown; event?: unknown };
-  return typeof channel === 'string' && typeof event === 'string' && event.length > 0 && event.length <= 128;
+  return (
+    typeof channel === 'string' &&
+    typeof event === 'string' &&
+    event.length > 0 &&
+    event.length <= 128
+  );
 }

@@ -52,10 +52,14 @@ function portError(error: NodeJS.ErrnoException, options: ListenOptions, port: n
     return Object.assign(new Error(message), { code: 'EADDRINUSE' });
   }
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-    return Object.assign(new Error(`cannot listen on host "${options.host}": ${error.code}`), { code: error.code });
+    return Object.assign(new Error(`cannot listen on host "${options.host}": ${error.code}`), {
+      code: error.code,
+    });
   }
   if (error.code === 'EACCES') {
-    return Object.assign(new Error(`no permission to listen on port ${port}`), { code: error.code });
+    return Object.assign(new Error(`no permission to listen on port ${port}`), {
+      code: error.code,
+    });
   }
   return error;
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../logger.js';
 import {
   BUILTIN_CHANNELS,
-  CLOSE_CODES,
   type Channel,
+  CLOSE_CODES,
   type ClientMessage,
   type ErrorBody,
   type ErrorCode,
@@ -19,13 +20,17 @@ import {
   type UnsubscribeMessage,
   type WelcomeMessage,
 } from '../protocol.js';
-import type { Logger } from '../logger.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError, toErrorBody } from './errors.js';
 import { channelsOf, idOf, parseClientMessage } from './messages.js';
 import type { MethodRegistry } from './methods.js';
 import type { Publisher } from './publisher.js';
-import { createFloodDetector, createTokenBucket, type FloodDetector, type TokenBucket } from './rate-limit.js';
+import {
+  createFloodDetector,
+  createTokenBucket,
+  type FloodDetector,
+  type TokenBucket,
+} from './rate-limit.js';
 
 export interface ManagerOptions {
   heartbeatMs: number;
@@ -181,7 +186,8 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
   }
 
   function unsubscribeAll(connection: Connection): void {
-    for (const channel of connection.info.subscriptions) subscribers.get(channel)?.delete(connection);
+    for (const channel of connection.info.subscriptions)
+      subscribers.get(channel)?.delete(connection);
     connection.info.subscriptions = [];
   }
 
@@ -232,7 +238,10 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     }
   }
 
-  function requireChannels(message: { channel?: string; channels?: string[] }, type: string): Channel[] {
+  function requireChannels(
+    message: { channel?: string; channels?: string[] },
+    type: string,
+  ): Channel[] {
     const names = channelsOf(message);
     if (names.length === 0) {
       throw new SidecarError('INVALID_MESSAGE', `${type} needs "channel" or "channels"`, {
@@ -241,10 +250,14 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     }
     const unknown = names.filter((name) => !isChannel(name));
     if (unknown.length > 0) {
-      throw new SidecarError('UNKNOWN_CHANNEL', `unknown channel ${unknown.map((c) => `"${c}"`).join(', ')}`, {
-        channels: unknown,
-        known: [...BUILTIN_CHANNELS, 'custom:<name>'],
-      });
+      throw new SidecarError(
+        'UNKNOWN_CHANNEL',
+        `unknown channel ${unknown.map((c) => `"${c}"`).join(', ')}`,
+        {
+          channels: unknown,
+          known: [...BUILTIN_CHANNELS, 'custom:<name>'],
+        },
+      );
     }
     return names as Channel[];
   }
@@ -259,7 +272,10 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     const controller = new AbortController();
     connection.pending.add(controller);
     methods
-      .call(message.method, message.params, { clientId: connection.info.id, signal: controller.signal })
+      .call(message.method, message.params, {
+        clientId: connection.info.id,
+        signal: controller.signal,
+      })
       .then(
         (result) => send(connection, { type: 'response', id: message.id, result: result ?? null }),
         (error: unknown) => {
@@ -304,17 +320,22 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
   function dispatch(connection: Connection, message: ClientMessage): void {
     switch (message.type) {
       case 'subscribe':
-        return handleSubscribe(connection, message);
+        handleSubscribe(connection, message);
+        return;
       case 'unsubscribe':
-        return handleUnsubscribe(connection, message);
+        handleUnsubscribe(connection, message);
+        return;
       case 'request':
-        return handleRequest(connection, message);
+        handleRequest(connection, message);
+        return;
       case 'publish':
-        return handlePublish(connection, message);
+        handlePublish(connection, message);
+        return;
       case 'ping': {
         const timestamp = Date.now();
         send(connection, { type: 'pong', timestamp, ...(message.id ? { id: message.id } : {}) });
-        if (message.id !== undefined) send(connection, { type: 'response', id: message.id, result: { timestamp } });
+        if (message.id !== undefined)
+          send(connection, { type: 'response', id: message.id, result: { timestamp } });
         return;
       }
       case 'pong':
@@ -396,7 +417,11 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       unsubscribeAll(connection);
       for (const controller of connection.pending) controller.abort();
       log.debug(`client ${connection.info.id} disconnected`);
-      deps.onClientCountChange?.({ clientId: connection.info.id, clients: connections.size, connected: false });
+      deps.onClientCountChange?.({
+        clientId: connection.info.id,
+        clients: connections.size,
+        connected: false,
+      });
     });
 
     const welcome: WelcomeMessage = {
@@ -411,7 +436,11 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       timestamp: now,
     };
     send(connection, welcome);
-    deps.onClientCountChange?.({ clientId: connection.info.id, clients: connections.size, connected: true });
+    deps.onClientCountChange?.({
+      clientId: connection.info.id,
+      clients: connections.size,
+      connected: true,
+    });
   }
 
   return {
@@ -419,7 +448,8 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
     },
     clientCount: () => connections.size,
-    connections: () => [...connections].map((c) => ({ ...c.info, subscriptions: [...c.info.subscriptions] })),
+    connections: () =>
+      [...connections].map((c) => ({ ...c.info, subscriptions: [...c.info.subscriptions] })),
     stats: () => ({ ...totals, connections: connections.size }),
     async close(reason) {
       if (shuttingDown) return;

@@ -17,9 +17,19 @@ const channelList = {
 };
 
 const clientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe'), id: id.optional(), ...channelList, since: resumePoint.optional() }),
+  z.object({
+    type: z.literal('subscribe'),
+    id: id.optional(),
+    ...channelList,
+    since: resumePoint.optional(),
+  }),
   z.object({ type: z.literal('unsubscribe'), id: id.optional(), ...channelList }),
-  z.object({ type: z.literal('request'), id, method: z.string().min(1).max(128), params: z.unknown().optional() }),
+  z.object({
+    type: z.literal('request'),
+    id,
+    method: z.string().min(1).max(128),
+    params: z.unknown().optional(),
+  }),
   z.object({
     type: z.literal('publish'),
     id: id.optional(),
@@ -61,7 +71,12 @@ export function parseClientMessage(text: string): ClientMessage {
       { field: 'type', expected: MESSAGE_TYPES },
     );
   }
-  return parseOrThrow(clientMessage, value, 'INVALID_MESSAGE', `invalid ${type} message`) as ClientMessage;
+  return parseOrThrow(
+    clientMessage,
+    value,
+    'INVALID_MESSAGE',
+    `invalid ${type} message`,
+  ) as ClientMessage;
 }
 
 /** Both `channel` and `channels` forms, merged and deduplicated. */

@@ -61,13 +61,17 @@ export function createMethodRegistry(defaultTimeoutMs = 30_000): MethodRegistry 
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          timedOut.abort();
+          // Settle first, so a handler that gives up on abort cannot win the race.
           reject(new SidecarError('TIMEOUT', `${name} did not finish within ${timeoutMs} ms`));
+          timedOut.abort();
         }, timeoutMs);
       });
       const signal = AbortSignal.any([caller.signal, timedOut.signal]);
       try {
-        return await Promise.race([Promise.resolve(method.handler(params, { ...caller, signal })), timeout]);
+        return await Promise.race([
+          Promise.resolve(method.handler(params, { ...caller, signal })),
+          timeout,
+        ]);
       } finally {
         clearTimeout(timer);
       }

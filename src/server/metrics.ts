@@ -11,22 +11,38 @@ export interface MetricsInput {
 /** Renders the Prometheus text exposition format (version 0.0.4). */
 export function renderMetrics(input: MetricsInput): string {
   const lines: string[] = [];
-  const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: [string, number][]) => {
+  const metric = (
+    name: string,
+    type: 'gauge' | 'counter',
+    help: string,
+    samples: [string, number][],
+  ) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
   };
   const { stats } = input;
   metric('sidecar_connections', 'gauge', 'Open WebSocket connections.', [['', stats.connections]]);
-  metric('sidecar_connections_total', 'counter', 'WebSocket connections accepted.', [['', stats.connectionsTotal]]);
+  metric('sidecar_connections_total', 'counter', 'WebSocket connections accepted.', [
+    ['', stats.connectionsTotal],
+  ]);
   metric('sidecar_messages_received_total', 'counter', 'Messages received from clients.', [
     ['', stats.messagesReceived],
   ]);
-  metric('sidecar_messages_sent_total', 'counter', 'Messages sent to clients.', [['', stats.messagesSent]]);
-  metric('sidecar_bytes_sent_total', 'counter', 'Bytes of messages sent to clients.', [['', stats.bytesSent]]);
-  metric('sidecar_rate_limited_total', 'counter', 'Messages dropped by the rate limit.', [['', stats.rateLimited]]);
-  metric('sidecar_slow_consumer_closes_total', 'counter', 'Connections closed as slow consumers (4008).', [
-    ['', stats.slowConsumerCloses],
+  metric('sidecar_messages_sent_total', 'counter', 'Messages sent to clients.', [
+    ['', stats.messagesSent],
   ]);
+  metric('sidecar_bytes_sent_total', 'counter', 'Bytes of messages sent to clients.', [
+    ['', stats.bytesSent],
+  ]);
+  metric('sidecar_rate_limited_total', 'counter', 'Messages dropped by the rate limit.', [
+    ['', stats.rateLimited],
+  ]);
+  metric(
+    'sidecar_slow_consumer_closes_total',
+    'counter',
+    'Connections closed as slow consumers (4008).',
+    [['', stats.slowConsumerCloses]],
+  );
   metric('sidecar_flood_closes_total', 'counter', 'Connections closed for flooding (1008).', [
     ['', stats.floodCloses],
   ]);
@@ -48,7 +64,9 @@ export function renderMetrics(input: MetricsInput): string {
       state === 'running' ? 1 : 0,
     ]),
   );
-  metric('sidecar_uptime_seconds', 'gauge', 'Seconds since the server started.', [['', input.uptimeSeconds]]);
+  metric('sidecar_uptime_seconds', 'gauge', 'Seconds since the server started.', [
+    ['', input.uptimeSeconds],
+  ]);
   return `${lines.join('\n')}\n`;
 }
 

@@ -11,25 +11,36 @@ import { generateToken, isLoopbackAddress } from './security.js';
  */
 export const settingsSchema = z
   .object({
-    host: z.string().min(1),
-    port: z.coerce.number().int().min(0).max(65535),
+    host: z.string().min(1, 'must not be empty'),
+    port: integer(0, 65535),
     strictPort: z.boolean(),
     token: z.string().min(16, 'must be at least 16 characters').max(512),
     auth: z.boolean(),
     allowOrigins: z.array(z.string().min(1)),
     allowHosts: z.array(z.string().min(1)),
-    heartbeatMs: z.coerce.number().int().min(100).max(3_600_000),
-    history: z.coerce.number().int().min(0).max(1_000_000),
-    rateLimit: z.coerce.number().min(0).max(1_000_000),
-    rateBurst: z.coerce.number().int().min(1).max(10_000_000),
-    maxPayload: z.coerce.number().int().min(1024).max(256 * 1024 * 1024),
-    highWaterMark: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024),
-    logLevel: z.enum(LOG_LEVELS),
+    heartbeatMs: integer(100, 3_600_000),
+    history: integer(0, 1_000_000),
+    rateLimit: number(0, 1_000_000),
+    rateBurst: integer(1, 10_000_000),
+    maxPayload: integer(1024, 256 * 1024 * 1024),
+    highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
+    logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
   })
   .partial()
   .strict();
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Numbers arrive as strings from flags and variables; the message says what is wanted. */
+function number(min: number, max: number) {
+  const message = `expected a number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).min(min, message).max(max, message);
+}
+
+function integer(min: number, max: number) {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+}
 
 /** Everything `createSidecar` accepts: the settings plus what only code can pass. */
 export interface SidecarOptions extends Settings {
@@ -95,8 +106,11 @@ export function parseSettings(value: unknown, nameOf: (key: string) => string): 
     throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
   }
   const key = String(issue.path[0] ?? '');
-  const given = key && typeof value === 'object' && value ? (value as Record<string, unknown>)[key] : value;
-  throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message} (got ${JSON.stringify(given)})`);
+  const given =
+    key && typeof value === 'object' && value ? (value as Record<string, unknown>)[key] : value;
+  // Never echo a token back: error messages end up in logs and bug reports.
+  const shown = key === 'token' ? '' : ` (got ${JSON.stringify(given)})`;
+  throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message}${shown}`);
 }
 
 /** Fills defaults, checks what depends on several settings, and freezes the result. */
@@ -130,14 +144,21 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     maxPayload: settings.maxPayload ?? DEFAULTS.maxPayload,
     highWaterMark: settings.highWaterMark ?? DEFAULTS.highWaterMark,
     logLevel,
-    discovery: discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
+    discovery:
+      discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
   });
 }
 
 function pickSettings(options: SidecarOptions): Settings {
-  const { root: _root, sources: _sources, discovery: _discovery, logger: _logger, ...settings } = options;
+  const {
+    root: _root,
+    sources: _sources,
+    discovery: _discovery,
+    logger: _logger,
+    ...settings
+  } = options;
   // Keys explicitly set to undefined mean "not given".
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }

@@ -48,7 +48,10 @@ export interface AccessPolicyOptions {
 }
 
 export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
-  const allowedHosts = new Set([...LOOPBACK_HOSTS, ...options.allowHosts.map((h) => h.toLowerCase())]);
+  const allowedHosts = new Set([
+    ...LOOPBACK_HOSTS,
+    ...options.allowHosts.map((h) => h.toLowerCase()),
+  ]);
   const originPatterns = options.allowOrigins.map(wildcardToRegExp);
   // Hashing both sides gives equal lengths, so timingSafeEqual never leaks the token's length.
   const expectedDigest = options.token === null ? null : digest(options.token);

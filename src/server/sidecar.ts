@@ -1,12 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
-import type { Source } from '../sources/source.js';
 import { createFilesSource } from '../sources/files/index.js';
+import type { Source } from '../sources/source.js';
 import { VERSION } from '../version.js';
 import { createBroadcaster, type EventBroadcaster } from './broadcaster.js';
-import { type DiscoveryRecord, defaultDiscoveryDir, removeDiscovery, writeDiscovery } from './discovery.js';
+import {
+  type DiscoveryRecord,
+  defaultDiscoveryDir,
+  removeDiscovery,
+  writeDiscovery,
+} from './discovery.js';
 import { createHttpHandlers, WEBSOCKET_PATH } from './http.js';
 import { listenWithRetry } from './listen.js';
 import { type ConnectionInfo, createWebSocketManager, type ManagerStats } from './manager.js';
@@ -93,13 +98,19 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     publisher,
     maxPayload: options.maxPayload,
     dashboard: createStaticFiles([
-      { prefix: '/lib/', dir: join(PACKAGE_ROOT, 'dist'), allow: (p) => p.startsWith('client/') || p === 'protocol.js' },
+      {
+        prefix: '/lib/',
+        dir: join(PACKAGE_ROOT, 'dist'),
+        allow: (p) => p.startsWith('client/') || p === 'protocol.js',
+      },
       { prefix: '/', dir: join(PACKAGE_ROOT, 'src', 'dashboard') },
     ]),
     metrics: () =>
       renderMetrics({
         stats: manager.stats(),
-        seqByChannel: broadcaster.channels().map((channel) => [channel, broadcaster.latestSeq(channel)]),
+        seqByChannel: broadcaster
+          .channels()
+          .map((channel) => [channel, broadcaster.latestSeq(channel)]),
         sources: runner.states(),
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       }),
@@ -116,7 +127,9 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       protocol: 1,
       channels: [...BUILTIN_CHANNELS],
       methods: methods.names(),
-      sources: runner.states().map(({ name, state, message }) => (message ? { name, state, message } : { name, state })),
+      sources: runner
+        .states()
+        .map(({ name, state, message }) => (message ? { name, state, message } : { name, state })),
       clients: manager.clientCount(),
     };
   }
@@ -173,7 +186,9 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       return address.port;
     },
     get dashboardUrl() {
-      return options.token ? `${sidecar.url}/?token=${encodeURIComponent(options.token)}` : `${sidecar.url}/`;
+      return options.token
+        ? `${sidecar.url}/?token=${encodeURIComponent(options.token)}`
+        : `${sidecar.url}/`;
     },
     get discoveryFile() {
       return discovery?.file;
@@ -215,7 +230,8 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       closing ??= (async () => {
         await manager.close(reason);
         await runner.stop();
-        if (discovery) await removeDiscovery(discovery.record, discovery.dir).catch(() => undefined);
+        if (discovery)
+          await removeDiscovery(discovery.record, discovery.dir).catch(() => undefined);
         if (server && ownsServer) {
           const owned = server;
           const closed = new Promise<void>((resolve) => owned.close(() => resolve()));

@@ -1,5 +1,5 @@
-import type { Channel, SourceState, SourceStateData } from '../protocol.js';
 import type { Logger } from '../logger.js';
+import type { Channel, SourceState, SourceStateData } from '../protocol.js';
 import type { Source, SourceContext } from '../sources/source.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import type { MethodRegistry } from './methods.js';
@@ -24,7 +24,8 @@ export function createSourceRunner(deps: {
   function setState(name: string, state: SourceState, message?: string): void {
     const previous = states.get(name);
     if (previous?.state === state && previous.message === message) return;
-    const data: SourceStateData = message === undefined ? { name, state } : { name, state, message };
+    const data: SourceStateData =
+      message === undefined ? { name, state } : { name, state, message };
     states.set(name, data);
     const line = `source ${name}: ${state}${message ? ` — ${message}` : ''}`;
     if (state === 'failed' || state === 'error' || state === 'unavailable') log.warn(line);
@@ -57,7 +58,11 @@ export function createSourceRunner(deps: {
             if (states.get(source.name)?.state === 'starting') setState(source.name, 'running');
           } catch (error) {
             // One source that cannot run must not stop the others.
-            setState(source.name, 'unavailable', error instanceof Error ? error.message : String(error));
+            setState(
+              source.name,
+              'unavailable',
+              error instanceof Error ? error.message : String(error),
+            );
           }
         }),
       );

@@ -1,5 +1,5 @@
-import type { Channel, SourceState } from '../protocol.js';
 import type { Logger } from '../logger.js';
+import type { Channel, SourceState } from '../protocol.js';
 import type { MethodDefinition } from '../server/methods.js';
 
 /** Something the sidecar broadcasts on a channel, as seen by other sources in-process. */

@@ -1,0 +1,98 @@
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
+
+/** Where a command writes and what it sees; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  isTTY: boolean;
+}
+
+/** Exit status for bad flags or config, as with most CLIs. */
+export const EXIT_USAGE = 2;
+
+export const defaultIo = (): CliIo => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: Boolean(process.stdout.isTTY),
+});
+
+/**
+ * Builds the `sidecar` program. Actions import their command lazily, so `--help` and
+ * `--version` never load the server.
+ */
+export function createProgram(io: CliIo, onExitCode: (code: number) => void): Command {
+  const program = new Command('sidecar')
+    .description('A local real-time event hub for developer tools.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('serve the workspace on a WebSocket (and the dashboard) on loopback')
+    .option('--root <dir>', 'workspace root (default: the current folder)')
+    .option('--host <host>', 'address to bind (default: 127.0.0.1)')
+    .option('--port <n>', 'port; the next free one is used when taken (default: 3001, 0 = any)')
+    .option('--strict-port', 'fail instead of trying the next port')
+    .option('--token <token>', 'the token clients must present (default: a random one)')
+    .option('--no-auth', 'accept clients without a token (loopback only)')
+    .option('--allow-origin <pattern...>', 'also accept this browser Origin; * wildcards')
+    .option('--allow-host <host...>', 'also accept this Host header')
+    .option('--heartbeat <ms>', 'ping interval; a peer silent for two is dropped (default: 30000)')
+    .option('--history <n>', 'events kept per channel for resume (default: 1000)')
+    .option('--rate-limit <n>', 'messages/s per connection, 0 = off (default: 100)')
+    .option('--max-payload <bytes>', 'largest inbound message (default: 1048576)')
+    .addOption(
+      new Option('--log-level <level>', 'how much to log (default: info)').choices([
+        'silent',
+        'error',
+        'warn',
+        'info',
+        'debug',
+      ]),
+    )
+    .option('--config <file>', 'config file (default: <root>/sidecar.config.json)')
+    .action(async (flags, command: Command) => {
+      const { serve } = await import('./serve.js');
+      onExitCode(await serve(flags, command, io));
+    });
+
+  program
+    .command('tail')
+    .description('print the events of a running sidecar as they happen')
+    .argument('[channels...]', 'channels to follow (default: all)')
+    .option('--json', 'print one JSON message per line (NDJSON)')
+    .option('--url <url>', 'the sidecar to connect to (default: found from the discovery file)')
+    .option('--token <token>', 'token for --url')
+    .option('--root <dir>', 'workspace whose sidecar to find (default: the current folder)')
+    .action(async (channels: string[], flags) => {
+      const { tail } = await import('./tail.js');
+      onExitCode(await tail(channels, flags, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code once the command is done (serve: once started). */
+export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OptionsError, parseSettings, type Settings } from '../server/options.js';
+
+export const CONFIG_FILE_NAME = 'sidecar.config.json';
+
+/** `SIDECAR_*` variables and the setting each one sets. */
+export const ENV_VARIABLES: Record<string, keyof Settings> = {
+  SIDECAR_HOST: 'host',
+  SIDECAR_PORT: 'port',
+  SIDECAR_STRICT_PORT: 'strictPort',
+  SIDECAR_TOKEN: 'token',
+  SIDECAR_NO_AUTH: 'auth',
+  SIDECAR_ALLOW_ORIGIN: 'allowOrigins',
+  SIDECAR_ALLOW_HOST: 'allowHosts',
+  SIDECAR_HEARTBEAT: 'heartbeatMs',
+  SIDECAR_HISTORY: 'history',
+  SIDECAR_RATE_LIMIT: 'rateLimit',
+  SIDECAR_MAX_PAYLOAD: 'maxPayload',
+  SIDECAR_LOG_LEVEL: 'logLevel',
+};
+
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+
+/** Settings from the environment; lists are comma-separated, flags accept 1/0, true/false. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
+  const raw: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  for (const [variable, key] of Object.entries(ENV_VARIABLES)) {
+    const value = env[variable];
+    // An empty variable counts as unset (a common way to unset it in shells and CI).
+    if (value === undefined || value === '') continue;
+    names[key] = variable;
+    if (key === 'allowOrigins' || key === 'allowHosts') {
+      raw[key] = value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+    } else if (key === 'strictPort' || key === 'auth') {
+      const flag = parseBoolean(value, variable);
+      raw[key] = key === 'auth' ? !flag : flag;
+    } else {
+      raw[key] = value;
+    }
+  }
+  return parseSettings(raw, (key) => names[key] ?? key);
+}
+
+function parseBoolean(value: string, name: string): boolean {
+  const normalized = value.trim().toLowerCase();
+  if (TRUE.includes(normalized)) return true;
+  if (FALSE.includes(normalized)) return false;
+  throw new OptionsError(
+    `invalid ${name}: expected 1/0 or true/false (got ${JSON.stringify(value)})`,
+  );
+}
+
+/** Settings from `sidecar.config.json` in the root, or `{}` when there is none. */
+export async function settingsFromConfigFile(
+  root: string,
+  file = join(root, CONFIG_FILE_NAME),
+): Promise<Settings> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new OptionsError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new OptionsError(`${CONFIG_FILE_NAME} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new OptionsError(`${CONFIG_FILE_NAME} must hold a JSON object`);
+  }
+  const { $schema: _schema, ...settings } = value as Record<string, unknown>;
+  return parseSettings(settings, (key) => `"${key}" in ${CONFIG_FILE_NAME}`);
+}
+
+/** Later layers win: config file, then environment, then flags. */
+export function mergeSettings(...layers: Settings[]): Settings {
+  return Object.assign({}, ...layers);
+}

@@ -1,0 +1,163 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ServerMessage } from '../../src/protocol.js';
+import { makeTempDir, waitFor } from '../support/server.js';
+
+// These tests run the built CLI, as a user would: `npm test` builds first.
+const BIN = fileURLToPath(new URL('../../bin/sidecar.js', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function serve(args: string[]) {
+  const root = await makeTempDir();
+  const runtimeDir = await makeTempDir('sidecar-runtime-');
+  const server = run(['serve', '--root', root, ...args], { XDG_RUNTIME_DIR: runtimeDir });
+  await waitFor(() => server.stdout().includes('WebSocket:') || server.child.exitCode !== null, {
+    message: `the banner; stderr: ${server.stderr()}`,
+  });
+  const dashboard = /Dashboard:\s+(\S+)/.exec(server.stdout())?.[1] ?? '';
+  const wsUrl = /WebSocket:\s+(\S+)/.exec(server.stdout())?.[1] ?? '';
+  const token = dashboard ? (new URL(dashboard).searchParams.get('token') ?? '') : '';
+  return { ...server, root, runtimeDir, dashboard, wsUrl, token };
+}
+
+describe('sidecar serve', () => {
+  it('serves files events to a client with the printed token, writes discovery, and shuts down cleanly', async () => {
+    const server = await serve(['--port', '0']);
+    expect(server.token.length).toBeGreaterThanOrEqual(22);
+    expect(server.stdout()).toContain(`Root:       ${server.root}`);
+
+    const [discoveryName] = await readdir(join(server.runtimeDir, 'sidecar'));
+    const discoveryPath = join(server.runtimeDir, 'sidecar', discoveryName!);
+    expect((await stat(discoveryPath)).mode & 0o777).toBe(0o600);
+    const record = JSON.parse(await readFile(discoveryPath, 'utf8'));
+    expect(record).toMatchObject({ pid: server.child.pid, token: server.token, root: server.root });
+    expect(server.wsUrl).toBe(`ws://127.0.0.1:${record.port}/ws`);
+
+    const messages: ServerMessage[] = [];
+    const socket = new WebSocket(server.wsUrl, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'subscribe', channels: ['files'], id: 's' }));
+    await waitFor(() => messages.some((m) => m.type === 'response'));
+    await writeFile(join(server.root, 'hello.txt'), 'hi');
+    await waitFor(
+      () =>
+        messages.some(
+          (m) => m.type === 'event' && (m.data as { file?: string }).file === 'hello.txt',
+        ),
+      {
+        message: 'the files event',
+      },
+    );
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(await closed).toBe(1001);
+    expect(
+      messages.some((m) => m.type === 'event' && m.channel === 'system' && m.event === 'shutdown'),
+    ).toBe(true);
+    await expect(stat(discoveryPath)).rejects.toThrow();
+  });
+
+  it('moves to the next port when the one asked for is taken, unless --strict-port', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const server = await serve(['--port', String(taken)]);
+      expect(server.wsUrl).not.toBe(`ws://127.0.0.1:${taken}/ws`);
+      expect(server.stdout()).toContain(`Port ${taken} was in use`);
+      server.child.kill('SIGINT');
+      expect(await server.exited).toBe(0);
+
+      const strict = await serve(['--port', String(taken), '--strict-port']);
+      expect(await strict.exited).toBe(1);
+      expect(strict.stderr()).toContain(`port ${taken} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses to start a second sidecar for the same root', async () => {
+    const first = await serve(['--port', '0']);
+    const second = run(['serve', '--root', first.root, '--port', '0'], {
+      XDG_RUNTIME_DIR: first.runtimeDir,
+    });
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain('already running');
+    first.child.kill('SIGTERM');
+    await first.exited;
+  });
+});
+
+describe('bad flags and config', () => {
+  it.each([
+    [['serve', '--port', 'abc'], /invalid --port: expected a whole number/],
+    [['serve', '--bogus'], /unknown option '--bogus'/],
+    [['serve', '--log-level', 'loud'], /Allowed choices are/],
+    [['serve', '--host', '0.0.0.0', '--no-auth'], /--no-auth is refused/],
+    [['serve', '--root', '/no/such/folder'], /is not a folder/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('sidecar %j exits 2 with a message naming the problem', async (args, message) => {
+    const result = run(args);
+    expect(await result.exited).toBe(2);
+    expect(result.stderr()).toMatch(message);
+  });
+
+  it('names the config key and the variable that are wrong', async () => {
+    const root = await makeTempDir();
+    await writeFile(join(root, 'sidecar.config.json'), JSON.stringify({ heartbeatMs: 'often' }));
+    const badConfig = run(['serve', '--root', root]);
+    expect(await badConfig.exited).toBe(2);
+    expect(badConfig.stderr()).toContain('"heartbeatMs" in sidecar.config.json');
+    const badEnv = run(['serve', '--root', await makeTempDir()], { SIDECAR_HISTORY: 'lots' });
+    expect(await badEnv.exited).toBe(2);
+    expect(badEnv.stderr()).toContain('SIDECAR_HISTORY');
+  });
+});
+
+describe('help and version', () => {
+  it('prints the version and the help, exiting 0', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    const version = run(['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.stdout().trim()).toBe(pkg.version);
+    const help = run(['serve', '--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toContain('--strict-port');
+    expect(help.stdout()).toContain('--allow-origin');
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createBroadcaster } from '../../src/server/broadcaster.js';
+import { SidecarError } from '../../src/server/errors.js';
+
+describe('EventBroadcaster', () => {
+  it('numbers each channel on its own, from 1, by exactly 1', () => {
+    const broadcaster = createBroadcaster({ history: 10 });
+    expect(broadcaster.fileChanged('a.ts', 'add')).toBe(1);
+    expect(broadcaster.fileChanged('a.ts', 'change')).toBe(2);
+    expect(broadcaster.gitEvent('branch', { from: 'a', to: 'b' })).toBe(1);
+    expect(broadcaster.aiChunk('s', 'hi', 0, false)).toBe(1);
+    expect(broadcaster.latestSeq('files')).toBe(2);
+  });
+
+  it('hands every broadcast listener the same serialized frame', () => {
+    const broadcaster = createBroadcaster({ history: 10, now: () => 42 });
+    const frames: Buffer[] = [];
+    broadcaster.onBroadcast((_channel, frame) => frames.push(frame));
+    broadcaster.onBroadcast((_channel, frame) => frames.push(frame));
+    broadcaster.aiChunk('s1', 'done!', 3, true);
+    expect(frames[0]).toBe(frames[1]);
+    expect(JSON.parse(frames[0]!.toString())).toEqual({
+      type: 'event',
+      channel: 'ai-response',
+      event: 'done',
+      data: { id: 's1', chunk: 'done!', index: 3, finished: true },
+      seq: 1,
+      timestamp: 42,
+    });
+  });
+
+  it('gives in-process listeners the data and survives one that throws', () => {
+    const broadcaster = createBroadcaster({ history: 10 });
+    const seen: unknown[] = [];
+    broadcaster.onEvent('files', () => {
+      throw new Error('faulty listener');
+    });
+    const stop = broadcaster.onEvent('files', (event) => seen.push(event));
+    broadcaster.fileChanged('x', 'add');
+    stop();
+    broadcaster.fileChanged('y', 'add');
+    expect(seen).toEqual([
+      { channel: 'files', event: 'add', data: { file: 'x', event: 'add' }, seq: 1 },
+    ]);
+  });
+
+  it('changes epoch on every instance', () => {
+    expect(createBroadcaster({ history: 1 }).epoch).not.toBe(
+      createBroadcaster({ history: 1 }).epoch,
+    );
+  });
+
+  it('bounds the number of custom channels', () => {
+    const broadcaster = createBroadcaster({ history: 1, maxCustomChannels: 2 });
+    broadcaster.emit('custom:a', 'x', null);
+    broadcaster.emit('custom:b', 'x', null);
+    expect(() => broadcaster.emit('custom:c', 'x', null)).toThrow(SidecarError);
+    broadcaster.emit('custom:a', 'x', null);
+  });
+
+  it('plans a snapshot for state channels only', () => {
+    const broadcaster = createBroadcaster({ history: 10 });
+    broadcaster.setSnapshotProvider('git', () => ({ branch: 'main' }));
+    const plan = broadcaster.planResume('git', undefined);
+    expect(JSON.parse(plan.snapshot!.toString())).toMatchObject({
+      type: 'snapshot',
+      channel: 'git',
+      data: { branch: 'main' },
+      seq: 0,
+    });
+    expect(broadcaster.planResume('files', undefined).snapshot).toBeUndefined();
+  });
+});

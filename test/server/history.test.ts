@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { createHistory } from '../../src/server/history.js';
+
+const entry = (seq: number) => ({ seq, frame: Buffer.from(String(seq)) });
+
+describe('history ring buffer', () => {
+  it('returns the events after a seq, oldest first', () => {
+    const history = createHistory(5);
+    for (let seq = 1; seq <= 3; seq++) history.push(entry(seq));
+    expect(history.after(0)?.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(history.after(2)?.map((e) => e.seq)).toEqual([3]);
+    expect(history.after(3)).toEqual([]);
+  });
+
+  it('drops the oldest when full and reports a gap for what it no longer holds', () => {
+    const history = createHistory(3);
+    for (let seq = 1; seq <= 7; seq++) history.push(entry(seq));
+    expect(history.size).toBe(3);
+    expect(history.after(4)?.map((e) => e.seq)).toEqual([5, 6, 7]);
+    expect(history.after(5)?.map((e) => e.seq)).toEqual([6, 7]);
+    expect(history.after(3)).toBeUndefined();
+  });
+
+  it('holds nothing with a capacity of 0', () => {
+    const history = createHistory(0);
+    history.push(entry(1));
+    expect(history.size).toBe(0);
+    expect(history.after(0)).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeOptions, OptionsError, parseSettings } from '../../src/server/options.js';
+
+describe('options', () => {
+  it('fills the documented defaults and generates a token', () => {
+    const options = normalizeOptions({});
+    expect(options).toMatchObject({
+      host: '127.0.0.1',
+      port: 3001,
+      strictPort: false,
+      auth: true,
+      heartbeatMs: 30_000,
+      history: 1000,
+      rateLimit: 100,
+      rateBurst: 200,
+      maxPayload: 1024 * 1024,
+      highWaterMark: 8 * 1024 * 1024,
+    });
+    expect(options.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(Object.isFrozen(options)).toBe(true);
+  });
+
+  it('refuses --no-auth on a non-loopback address', () => {
+    expect(() => normalizeOptions({ auth: false, host: '0.0.0.0' })).toThrow(
+      /--no-auth is refused/,
+    );
+    expect(normalizeOptions({ auth: false }).token).toBeNull();
+  });
+
+  it('names the bad setting the way the user gave it', () => {
+    const asFlag = (key: string) => `--${key}`;
+    expect(() => parseSettings({ port: '70000' }, asFlag)).toThrow(
+      'invalid --port: expected a whole number from 0 to 65535 (got "70000")',
+    );
+    expect(() => parseSettings({ prot: 1 }, asFlag)).toThrow('unknown option --prot');
+    expect(() => parseSettings({ logLevel: 'loud' }, asFlag)).toThrow(
+      /--logLevel: expected one of/,
+    );
+    expect(() => normalizeOptions({ root: '/definitely/not/here' })).toThrow(OptionsError);
+  });
+
+  it('never echoes a token in an error', () => {
+    expect(() => parseSettings({ token: 'short-secret' }, (k) => k)).toThrow(
+      /^invalid token: must be at least 16 characters$/,
+    );
+  });
+
+  it('coerces numbers given as strings', () => {
+    expect(parseSettings({ port: '0', history: '5' }, (k) => k)).toEqual({ port: 0, history: 5 });
+  });
+});
