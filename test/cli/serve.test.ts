@@ -123,6 +123,49 @@ describe('sidecar serve', () => {
   });
 });
 
+describe('sidecar tail', () => {
+  it('finds the running sidecar through the discovery file and prints events as NDJSON', async () => {
+    const server = await serve(['--port', '0']);
+    const follower = run(['tail', 'files', '--json', '--root', server.root], {
+      XDG_RUNTIME_DIR: server.runtimeDir,
+    });
+    await waitFor(() => follower.stderr().includes('following'), {
+      message: `tail to connect: ${follower.stderr()}`,
+    });
+    await writeFile(join(server.root, 'tailed.txt'), 'x');
+    const line = await waitFor(
+      () =>
+        follower
+          .stdout()
+          .split('\n')
+          .find((l) => l.includes('tailed.txt')),
+      {
+        message: 'the event line',
+      },
+    );
+    expect(JSON.parse(line ?? '')).toMatchObject({
+      type: 'event',
+      channel: 'files',
+      event: 'add',
+      data: { file: 'tailed.txt' },
+    });
+    follower.child.kill('SIGINT');
+    expect(await follower.exited).toBe(0);
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+
+  it('says how to start a sidecar when none is running, and refuses unknown channels', async () => {
+    const runtimeDir = await makeTempDir('sidecar-runtime-');
+    const none = run(['tail', '--root', await makeTempDir()], { XDG_RUNTIME_DIR: runtimeDir });
+    expect(await none.exited).toBe(1);
+    expect(none.stderr()).toContain('no sidecar is running');
+    const unknown = run(['tail', 'nope'], { XDG_RUNTIME_DIR: runtimeDir });
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toContain('unknown channel nope');
+  });
+});
+
 describe('bad flags and config', () => {
   it.each([
     [['serve', '--port', 'abc'], /invalid --port: expected a whole number/],
