@@ -1,18 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Sidecar } from '../../src/server/sidecar.js';
-import { rawClient, startTestSidecar, TEST_TOKEN, upgradeStatus } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { rawClient, TEST_TOKEN, upgradeStatus, useTestSidecars } from '../support/server.js';
 
-let cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((cleanup) => cleanup()));
-  cleanups = [];
-});
-
-async function start(options: Parameters<typeof startTestSidecar>[0] = {}): Promise<Sidecar> {
-  const { sidecar, cleanup } = await startTestSidecar(options);
-  cleanups.push(cleanup);
-  return sidecar;
-}
+const start = useTestSidecars();
 
 describe('WebSocket handshake', () => {
   it('accepts the token as a bearer header and as ?token=, and refuses a missing or wrong one with 401', async () => {

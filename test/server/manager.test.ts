@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineMethod } from '../../src/server/methods.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
-import { rawClient, startTestSidecar, waitFor } from '../support/server.js';
+import { rawClient, startTestSidecar, useTestSidecars, waitFor } from '../support/server.js';
 
-let cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((cleanup) => cleanup()));
-  cleanups = [];
-});
-
-async function start(options: Parameters<typeof startTestSidecar>[0] = {}): Promise<Sidecar> {
-  const { sidecar, cleanup } = await startTestSidecar(options);
-  cleanups.push(cleanup);
-  return sidecar;
-}
+const start = useTestSidecars();
 
 const errorCodeOf = (message: unknown) =>
   (message as { error?: { code: string }; code?: string }).error?.code ??

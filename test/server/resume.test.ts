@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventMessage, SubscribeResult } from '../../src/protocol.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
 import type { Source } from '../../src/sources/source.js';
-import { rawClient, startTestSidecar } from '../support/server.js';
+import { rawClient, useTestSidecars } from '../support/server.js';
 
-let cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((cleanup) => cleanup()));
-  cleanups = [];
-});
-
-async function start(options: Parameters<typeof startTestSidecar>[0] = {}): Promise<Sidecar> {
-  const { sidecar, cleanup } = await startTestSidecar(options);
-  cleanups.push(cleanup);
-  return sidecar;
-}
+const start = useTestSidecars();
 
 /** A state source for the `git` channel whose state the test sets. */
 function fakeGitState(): Source & { state: { branch: string } } {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/protocol.js';
 import type { SidecarOptions } from '../../src/server/options.js';
@@ -46,6 +47,23 @@ export async function startTestSidecar(
       await sidecar.close();
       if (!options.root) await rm(root, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For a test file: returns a `start(options)` that starts a test sidecar and closes it (and
+ * its temp root) after each test.
+ */
+export function useTestSidecars(): (options?: SidecarOptions) => Promise<Sidecar> {
+  let cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(cleanups.map((cleanup) => cleanup()));
+    cleanups = [];
+  });
+  return async (options = {}) => {
+    const { sidecar, cleanup } = await startTestSidecar(options);
+    cleanups.push(cleanup);
+    return sidecar;
   };
 }
 
