@@ -90,6 +90,11 @@ interface Connection {
   /** Aborts the handlers of requests still running when the connection goes. */
   pending: Set<AbortController>;
   lastRateLimitNotice: number;
+  /**
+   * Bytes a replay may hold above the high-water mark until the client drains below it, so a
+   * long replay (bounded by the history) does not close a reading client in a reconnect loop.
+   */
+  replayAllowance: number;
 }
 
 export interface ManagerDeps {
@@ -151,20 +156,27 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
   heartbeat.unref();
 
   /** Sends bytes that are already a serialized message; enforces the high-water mark. */
-  function sendFrame(connection: Connection, frame: Buffer): void {
+  function sendFrame(connection: Connection, frame: Buffer, replaying = false): void {
     if (connection.closing || connection.socket.readyState !== WebSocket.OPEN) return;
     connection.socket.send(frame, { binary: false });
     connection.info.messagesSent++;
     connection.info.bytesSent += frame.length;
     totals.messagesSent++;
     totals.bytesSent += frame.length;
-    if (connection.socket.bufferedAmount > options.highWaterMark) {
+    if (!replaying && isOverHighWater(connection)) {
       totals.slowConsumerCloses++;
       log.warn(
         `closing ${connection.info.id} as a slow consumer: ${connection.socket.bufferedAmount} bytes unsent`,
       );
       closeConnection(connection, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
     }
+  }
+
+  function isOverHighWater(connection: Connection): boolean {
+    const buffered = connection.socket.bufferedAmount;
+    if (connection.replayAllowance > 0 && buffered <= options.highWaterMark)
+      connection.replayAllowance = 0;
+    return buffered > options.highWaterMark + connection.replayAllowance;
   }
 
   function send(connection: Connection, message: ServerMessage): void {
@@ -210,9 +222,13 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       );
       // All of this runs in one tick, so no live event can slip in between the snapshot or
       // replay and the subscription: the client sees each seq once, in order.
-      if (plan.snapshot) sendFrame(connection, plan.snapshot);
-      for (const entry of plan.replay) sendFrame(connection, entry.frame);
+      if (plan.snapshot) sendFrame(connection, plan.snapshot, true);
+      for (const entry of plan.replay) sendFrame(connection, entry.frame, true);
       if (connection.closing) return;
+      connection.replayAllowance = Math.max(
+        connection.replayAllowance,
+        connection.socket.bufferedAmount - options.highWaterMark,
+      );
       let set = subscribers.get(channel);
       if (!set) {
         set = new Set();
@@ -398,6 +414,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       closing: false,
       pending: new Set(),
       lastRateLimitNotice: 0,
+      replayAllowance: 0,
     };
     connections.add(connection);
     totals.connectionsTotal++;

@@ -252,6 +252,23 @@ describe('flow control', () => {
     expect(healthy.socket.readyState).toBe(healthy.socket.OPEN);
   });
 
+  it('does not close a reading client whose resume replay alone passes the high-water mark', async () => {
+    const sidecar = await start({ highWaterMark: 64 * 1024, history: 500 });
+    const payload = 'y'.repeat(4 * 1024);
+    for (let i = 0; i < 400; i++) sidecar.broadcaster.emit('custom:big', 'data', { i, payload });
+    const client = await rawClient(sidecar);
+    client.send({
+      type: 'subscribe',
+      channel: 'custom:big',
+      since: { epoch: sidecar.epoch, seq: { 'custom:big': 0 } },
+      id: 's',
+    });
+    expect((await client.response('s')).result).toMatchObject({ replayed: { 'custom:big': 400 } });
+    sidecar.broadcaster.emit('custom:big', 'data', { i: 400, payload });
+    await client.next((m) => m.type === 'event' && m.seq === 401);
+    expect(sidecar.stats().slowConsumerCloses).toBe(0);
+  });
+
   it('terminates a peer that stops answering heartbeat pings', async () => {
     const sidecar = await start({ heartbeatMs: 100 });
     const client = await rawClient(sidecar, {});
