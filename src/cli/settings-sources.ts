@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { OptionsError, parseSettings, type Settings } from '../server/options.js';
 
 export const CONFIG_FILE_NAME = 'sidecar.config.json';
@@ -56,29 +56,34 @@ function parseBoolean(value: string, name: string): boolean {
   );
 }
 
-/** Settings from `sidecar.config.json` in the root, or `{}` when there is none. */
+/**
+ * Settings from `sidecar.config.json` in the root (optional), or from the file `--config`
+ * names (required).
+ */
 export async function settingsFromConfigFile(
   root: string,
-  file = join(root, CONFIG_FILE_NAME),
+  explicitFile?: string,
 ): Promise<Settings> {
+  const file = explicitFile ?? join(root, CONFIG_FILE_NAME);
+  const name = explicitFile ? basename(explicitFile) : CONFIG_FILE_NAME;
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new OptionsError(`cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicitFile) return {};
+    throw new OptionsError(`cannot read config file ${file}: ${(error as Error).message}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new OptionsError(`${CONFIG_FILE_NAME} is not valid JSON: ${(error as Error).message}`);
+    throw new OptionsError(`${name} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OptionsError(`${CONFIG_FILE_NAME} must hold a JSON object`);
+    throw new OptionsError(`${name} must hold a JSON object`);
   }
   const { $schema: _schema, ...settings } = value as Record<string, unknown>;
-  return parseSettings(settings, (key) => `"${key}" in ${CONFIG_FILE_NAME}`);
+  return parseSettings(settings, (key) => `"${key}" in ${name}`);
 }
 
 /** Later layers win: config file, then environment, then flags. */

@@ -80,6 +80,9 @@ export interface BroadcasterOptions {
   now?: () => number;
 }
 
+/** Bytes of frames one channel's history may hold, whatever its event count. */
+const HISTORY_MAX_BYTES_PER_CHANNEL = 32 * 1024 * 1024;
+
 interface ChannelState {
   seq: number;
   history: History;
@@ -105,7 +108,11 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
           `too many custom channels (at most ${maxCustomChannels})`,
         );
       }
-      state = { seq: 0, history: createHistory(options.history), listeners: new Set() };
+      state = {
+        seq: 0,
+        history: createHistory(options.history, HISTORY_MAX_BYTES_PER_CHANNEL),
+        listeners: new Set(),
+      };
       states.set(channel, state);
     }
     return state;
@@ -146,8 +153,9 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     channel: Channel,
     since: { epoch: string; seq: number } | undefined,
   ): ResumePlan {
-    const state = stateOf(channel);
-    const latestSeq = state.seq;
+    // Looking up a channel must not create it: subscribers would use up the custom-channel quota.
+    const state = states.get(channel);
+    const latestSeq = state?.seq ?? 0;
     const snapshotFrame = () => {
       const message = snapshot(channel);
       return message && Buffer.from(JSON.stringify(message));
@@ -165,11 +173,14 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     const sameEpoch = since.epoch === epoch;
     const after = sameEpoch ? since.seq : 0;
     if (sameEpoch && after === latestSeq) return { replay: [], gap: false, latestSeq };
-    const held = after < latestSeq ? state.history.after(after) : undefined;
+    const held = after < latestSeq ? state?.history.after(after) : undefined;
     const complete = held !== undefined && held.length === latestSeq - after;
     if (complete && sameEpoch) return { replay: held, gap: false, latestSeq };
-    if (isStateChannel(channel))
+    if (isStateChannel(channel)) {
       return { replay: [], gap: true, snapshot: snapshotFrame(), latestSeq };
+    }
+    // A client claiming events this epoch never had cannot be answered with older ones.
+    if (!state || after > latestSeq) return { replay: [], gap: true, latestSeq };
     // A stream channel has no state to send instead: send what is still held.
     const oldestHeld = latestSeq - state.history.size;
     return { replay: held ?? state.history.after(oldestHeld) ?? [], gap: true, latestSeq };

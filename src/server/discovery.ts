@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +69,8 @@ export async function writeDiscovery(
   dir = defaultDiscoveryDir(),
 ): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only to a folder it creates; tighten one that already existed.
+  await chmod(dir, 0o700).catch(() => undefined);
   const file = discoveryFile(record.root, dir);
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });

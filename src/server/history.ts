@@ -4,7 +4,10 @@ export interface HistoryEntry {
   frame: Buffer;
 }
 
-/** A fixed-size ring buffer of a channel's most recent events, oldest first. */
+/**
+ * A ring buffer of a channel's most recent events, oldest first, bounded by a count and by the
+ * bytes of the frames it holds (a few huge events must not pin memory).
+ */
 export interface History {
   push(entry: HistoryEntry): void;
   /**
@@ -15,23 +18,28 @@ export interface History {
   readonly size: number;
 }
 
-export function createHistory(capacity: number): History {
+export function createHistory(capacity: number, maxBytes = Number.POSITIVE_INFINITY): History {
   const entries: (HistoryEntry | undefined)[] = new Array(capacity);
   let start = 0;
   let size = 0;
+  let bytes = 0;
 
   const at = (i: number) => entries[(start + i) % capacity]!;
+  const dropOldest = () => {
+    bytes -= at(0).frame.length;
+    entries[start] = undefined;
+    start = (start + 1) % capacity;
+    size--;
+  };
 
   return {
     push(entry) {
       if (capacity === 0) return;
-      if (size < capacity) {
-        entries[(start + size) % capacity] = entry;
-        size++;
-      } else {
-        entries[start] = entry;
-        start = (start + 1) % capacity;
-      }
+      if (size === capacity) dropOldest();
+      while (size > 0 && bytes + entry.frame.length > maxBytes) dropOldest();
+      entries[(start + size) % capacity] = entry;
+      size++;
+      bytes += entry.frame.length;
     },
     after(seq) {
       if (size === 0) return [];

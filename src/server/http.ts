@@ -89,13 +89,13 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
         response.writeHead(204).end();
         return;
       }
-      if (request.method !== 'POST') {
-        sendJson(response, 405, methodNotAllowed('POST'));
-        return;
-      }
       const denied = refusal(request, true);
       if (denied) {
         sendError(response, denied);
+        return;
+      }
+      if (request.method !== 'POST') {
+        sendJson(response, 405, methodNotAllowed('POST'));
         return;
       }
       handlePublish(request, response);

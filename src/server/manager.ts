@@ -109,6 +109,8 @@ export interface ManagerDeps {
 }
 
 const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
+/** Channels one connection may follow at once; bounds the subscriber map per connection. */
+const MAX_SUBSCRIPTIONS_PER_CONNECTION = 256;
 const CLOSE_GRACE_MS = 2000;
 
 export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
@@ -197,14 +199,27 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     connection.socket.close(code, reason);
   }
 
+  function removeSubscriber(channel: Channel, connection: Connection): void {
+    const set = subscribers.get(channel);
+    if (!set) return;
+    set.delete(connection);
+    if (set.size === 0) subscribers.delete(channel);
+  }
+
   function unsubscribeAll(connection: Connection): void {
-    for (const channel of connection.info.subscriptions)
-      subscribers.get(channel)?.delete(connection);
+    for (const channel of connection.info.subscriptions) removeSubscriber(channel, connection);
     connection.info.subscriptions = [];
   }
 
   function handleSubscribe(connection: Connection, message: SubscribeMessage): void {
     const names = requireChannels(message, 'subscribe');
+    const added = names.filter((name) => !connection.info.subscriptions.includes(name)).length;
+    if (connection.info.subscriptions.length + added > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      throw new SidecarError(
+        'FORBIDDEN',
+        `a connection may follow at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} channels`,
+      );
+    }
     const since = message.since;
     const result: SubscribeResult = { channels: [], replayed: {}, gaps: [], seq: {} };
     const subscribed = new Set(connection.info.subscriptions);
@@ -247,7 +262,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
 
   function handleUnsubscribe(connection: Connection, message: UnsubscribeMessage): void {
     const names = requireChannels(message, 'unsubscribe');
-    for (const channel of names) subscribers.get(channel)?.delete(connection);
+    for (const channel of names) removeSubscriber(channel, connection);
     connection.info.subscriptions = connection.info.subscriptions.filter((c) => !names.includes(c));
     if (message.id !== undefined) {
       send(connection, { type: 'response', id: message.id, result: { channels: names } });
@@ -308,19 +323,21 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
   }
 
   function handleMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    // Frames that were already queued when the connection began closing are not answered.
+    if (connection.closing) return;
     connection.info.messagesReceived++;
     connection.info.lastActivity = Date.now();
     totals.messagesReceived++;
+    const text = isBinary ? '' : data.toString();
+    if (!connection.bucket.take()) {
+      rateLimited(connection, text);
+      return;
+    }
     if (isBinary) {
       sendError(connection, undefined, {
         code: 'INVALID_MESSAGE',
         message: 'binary frames are not accepted: send one JSON object per text frame',
       });
-      return;
-    }
-    const text = data.toString();
-    if (!connection.bucket.take()) {
-      rateLimited(connection, text);
       return;
     }
     let message: ClientMessage | undefined;

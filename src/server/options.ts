@@ -122,7 +122,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
   const auth = settings.auth ?? true;
   if (!auth && !isLoopbackAddress(host)) {
     throw new OptionsError(
-      `--no-auth is refused with host "${host}": without a token only a loopback address is safe`,
+      `turning auth off (--no-auth) is refused with host "${host}": without a token only a loopback address is safe`,
     );
   }
   const rateLimit = settings.rateLimit ?? DEFAULTS.rateLimit;

@@ -83,8 +83,9 @@ function digest(value: string): Buffer {
 }
 
 function presentedToken(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  // Auth schemes are case-insensitive (RFC 9110).
+  const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1]!.trim();
   const query = request.url?.split('?')[1];
   if (!query) return undefined;
   return new URLSearchParams(query).get('token') ?? undefined;

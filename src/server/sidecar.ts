@@ -143,7 +143,12 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // An attached sidecar shares the server with other upgrade handlers (vite's HMR, say).
-    if (!ownsServer && !request.url?.startsWith(WEBSOCKET_PATH)) return;
+    if (
+      !ownsServer &&
+      new URL(request.url ?? '/', 'http://localhost').pathname !== WEBSOCKET_PATH
+    ) {
+      return;
+    }
     http.handleUpgrade(request, socket, head);
   };
 

@@ -171,7 +171,7 @@ describe('bad flags and config', () => {
     [['serve', '--port', 'abc'], /invalid --port: expected a whole number/],
     [['serve', '--bogus'], /unknown option '--bogus'/],
     [['serve', '--log-level', 'loud'], /Allowed choices are/],
-    [['serve', '--host', '0.0.0.0', '--no-auth'], /--no-auth is refused/],
+    [['serve', '--host', '0.0.0.0', '--no-auth'], /auth off \(--no-auth\) is refused/],
     [['serve', '--root', '/no/such/folder'], /is not a folder/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('sidecar %j exits 2 with a message naming the problem', async (args, message) => {

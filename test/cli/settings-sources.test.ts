@@ -53,6 +53,17 @@ describe('settings from sidecar.config.json', () => {
     await expect(settingsFromConfigFile(root)).rejects.toThrow(/not valid JSON/);
   });
 
+  it('requires a file named with --config to exist, and names it in errors', async () => {
+    const root = await makeTempDir();
+    await expect(settingsFromConfigFile(root, join(root, 'missing.json'))).rejects.toThrow(
+      /cannot read config file/,
+    );
+    await writeFile(join(root, 'custom.json'), JSON.stringify({ port: 'x' }));
+    await expect(settingsFromConfigFile(root, join(root, 'custom.json'))).rejects.toThrow(
+      'invalid "port" in custom.json',
+    );
+  });
+
   it('lets flags win over the environment, and the environment over the file', () => {
     expect(mergeSettings({ port: 1, history: 1 }, { port: 2 }, { port: 3 })).toEqual({
       port: 3,

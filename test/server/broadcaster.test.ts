@@ -58,6 +58,12 @@ describe('EventBroadcaster', () => {
     broadcaster.emit('custom:a', 'x', null);
   });
 
+  it('does not count channels that are only looked up (subscribed) against the quota', () => {
+    const broadcaster = createBroadcaster({ history: 1, maxCustomChannels: 1 });
+    for (let i = 0; i < 10; i++) broadcaster.planResume(`custom:probe${i}`, undefined);
+    expect(broadcaster.emit('custom:real', 'x', null)).toBe(1);
+  });
+
   it('plans a snapshot for state channels only', () => {
     const broadcaster = createBroadcaster({ history: 10 });
     broadcaster.setSnapshotProvider('git', () => ({ branch: 'main' }));

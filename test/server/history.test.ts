@@ -21,6 +21,14 @@ describe('history ring buffer', () => {
     expect(history.after(3)).toBeUndefined();
   });
 
+  it('drops the oldest events to stay under its byte limit, keeping seqs contiguous', () => {
+    const history = createHistory(100, 10);
+    for (let seq = 1; seq <= 8; seq++) history.push({ seq, frame: Buffer.alloc(3) });
+    expect(history.after(0)).toBeUndefined();
+    expect(history.after(5)?.map((e) => e.seq)).toEqual([6, 7, 8]);
+    expect(history.size).toBe(3);
+  });
+
   it('holds nothing with a capacity of 0', () => {
     const history = createHistory(0);
     history.push(entry(1));

@@ -224,6 +224,14 @@ describe('flow control', () => {
     await innocent.response('still-here');
   });
 
+  it('rate-limits binary frames too, and answers a closing flooder no more', async () => {
+    const sidecar = await start({ rateLimit: 10, rateBurst: 20 });
+    const client = await rawClient(sidecar);
+    for (let i = 0; i < 500; i++) client.socket.send(Buffer.from([i % 256]), { binary: true });
+    expect((await client.closed).code).toBe(1008);
+    expect(sidecar.stats().floodCloses).toBe(1);
+  });
+
   it('closes a client that stops reading with 4008 while another keeps receiving', async () => {
     const sidecar = await start({ highWaterMark: 256 * 1024 });
     const slow = await rawClient(sidecar);

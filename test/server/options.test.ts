@@ -22,7 +22,7 @@ describe('options', () => {
 
   it('refuses --no-auth on a non-loopback address', () => {
     expect(() => normalizeOptions({ auth: false, host: '0.0.0.0' })).toThrow(
-      /--no-auth is refused/,
+      /auth off \(--no-auth\) is refused/,
     );
     expect(normalizeOptions({ auth: false }).token).toBeNull();
   });

@@ -104,6 +104,22 @@ describe('resume with since', () => {
     expect(seqsOf(client.messages, 'custom:log')).toEqual([1, 2, 3]);
   });
 
+  it('answers a claim of events the channel never had with a gap, not older events', async () => {
+    const sidecar = await start();
+    for (let i = 1; i <= 3; i++) sidecar.broadcaster.emit('custom:log', 'line', { i });
+    const client = await rawClient(sidecar);
+    client.send({
+      type: 'subscribe',
+      channel: 'custom:log',
+      since: { epoch: sidecar.epoch, seq: { 'custom:log': 50 } },
+      id: 's',
+    });
+    expect((await client.response('s')).result).toMatchObject({
+      gaps: ['custom:log'],
+      replayed: { 'custom:log': 0 },
+    });
+  });
+
   it('without since, sends only live events on stream channels', async () => {
     const sidecar = await start();
     sidecar.broadcaster.emit('custom:log', 'line', { i: 1 });

@@ -45,6 +45,10 @@ describe('access policy', () => {
       false,
     );
     expect(policy.isAuthorized(request({}))).toBe(false);
+    // The scheme is case-insensitive.
+    expect(policy.isAuthorized(request({ authorization: 'bearer secret-token-123456' }))).toBe(
+      true,
+    );
   });
 
   it('authorizes everyone with auth off', () => {
