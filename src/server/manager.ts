@@ -31,6 +31,7 @@ import {
   type FloodDetector,
   type TokenBucket,
 } from './rate-limit.js';
+import { createSubscriberIndex } from './subscriber-index.js';
 
 export interface ManagerOptions {
   heartbeatMs: number;
@@ -44,6 +45,7 @@ export interface ManagerOptions {
   maxPendingRequests: number;
 }
 
+/** What the manager knows of a connection, for `connections()` and logs. */
 export interface ConnectionInfo {
   id: string;
   remoteAddress: string;
@@ -81,7 +83,7 @@ export interface WebSocketManager {
 }
 
 interface Connection {
-  info: ConnectionInfo;
+  info: Omit<ConnectionInfo, 'subscriptions'>;
   socket: WebSocket;
   bucket: TokenBucket;
   flood: FloodDetector;
@@ -122,7 +124,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     clientTracking: false,
   });
   const connections = new Set<Connection>();
-  const subscribers = new Map<Channel, Set<Connection>>();
+  const subscribers = createSubscriberIndex<Connection>();
   const totals: ManagerStats = {
     connections: 0,
     connectionsTotal: 0,
@@ -138,7 +140,8 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
 
   const stopBroadcasts = broadcaster.onBroadcast((channel, frame) => {
     // During shutdown the `system` shutdown notice goes to everyone, subscribed or not.
-    const targets = shuttingDown && channel === 'system' ? connections : subscribers.get(channel);
+    const targets =
+      shuttingDown && channel === 'system' ? connections : subscribers.subscribersOf(channel);
     if (!targets) return;
     for (const connection of targets) sendFrame(connection, frame);
   });
@@ -193,28 +196,17 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
   function closeConnection(connection: Connection, code: number, reason: string): void {
     if (connection.closing) return;
     connection.closing = true;
-    unsubscribeAll(connection);
+    subscribers.removeAll(connection);
     // ws sends the close frame after the queued data and destroys the socket if the peer never
     // answers, so a peer that stopped reading costs at most the high-water mark.
     connection.socket.close(code, reason);
   }
 
-  function removeSubscriber(channel: Channel, connection: Connection): void {
-    const set = subscribers.get(channel);
-    if (!set) return;
-    set.delete(connection);
-    if (set.size === 0) subscribers.delete(channel);
-  }
-
-  function unsubscribeAll(connection: Connection): void {
-    for (const channel of connection.info.subscriptions) removeSubscriber(channel, connection);
-    connection.info.subscriptions = [];
-  }
-
   function handleSubscribe(connection: Connection, message: SubscribeMessage): void {
     const names = requireChannels(message, 'subscribe');
-    const added = names.filter((name) => !connection.info.subscriptions.includes(name)).length;
-    if (connection.info.subscriptions.length + added > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    const following = subscribers.channelsOf(connection).length;
+    const added = names.filter((name) => !subscribers.has(connection, name)).length;
+    if (following + added > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       throw new SidecarError(
         'FORBIDDEN',
         `a connection may follow at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} channels`,
@@ -222,9 +214,8 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     }
     const since = message.since;
     const result: SubscribeResult = { channels: [], replayed: {}, gaps: [], seq: {} };
-    const subscribed = new Set(connection.info.subscriptions);
     for (const channel of names) {
-      if (subscribed.has(channel)) {
+      if (subscribers.has(connection, channel)) {
         result.channels.push(channel);
         result.replayed[channel] = 0;
         result.seq[channel] = broadcaster.latestSeq(channel);
@@ -244,14 +235,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
         connection.replayAllowance,
         connection.socket.bufferedAmount - options.highWaterMark,
       );
-      let set = subscribers.get(channel);
-      if (!set) {
-        set = new Set();
-        subscribers.set(channel, set);
-      }
-      set.add(connection);
-      connection.info.subscriptions.push(channel);
-      subscribed.add(channel);
+      subscribers.add(channel, connection);
       result.channels.push(channel);
       result.replayed[channel] = plan.replay.length;
       result.seq[channel] = plan.latestSeq;
@@ -262,8 +246,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
 
   function handleUnsubscribe(connection: Connection, message: UnsubscribeMessage): void {
     const names = requireChannels(message, 'unsubscribe');
-    for (const channel of names) removeSubscriber(channel, connection);
-    connection.info.subscriptions = connection.info.subscriptions.filter((c) => !names.includes(c));
+    for (const channel of names) subscribers.remove(channel, connection);
     if (message.id !== undefined) {
       send(connection, { type: 'response', id: message.id, result: { channels: names } });
     }
@@ -417,7 +400,6 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
         userAgent: request.headers['user-agent'],
         connectedAt: now,
         lastActivity: now,
-        subscriptions: [],
         messagesReceived: 0,
         messagesSent: 0,
         bytesSent: 0,
@@ -448,7 +430,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     socket.on('close', () => {
       connections.delete(connection);
       connection.closing = true;
-      unsubscribeAll(connection);
+      subscribers.removeAll(connection);
       for (const controller of connection.pending) controller.abort();
       log.debug(`client ${connection.info.id} disconnected`);
       deps.onClientCountChange?.({
@@ -483,7 +465,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     },
     clientCount: () => connections.size,
     connections: () =>
-      [...connections].map((c) => ({ ...c.info, subscriptions: [...c.info.subscriptions] })),
+      [...connections].map((c) => ({ ...c.info, subscriptions: subscribers.channelsOf(c) })),
     stats: () => ({ ...totals, connections: connections.size }),
     async close(reason) {
       if (shuttingDown) return;

@@ -58,7 +58,7 @@ describe('the files channel end to end', () => {
       Array.from({ length: count }, (_, i) => writeFile(join(root, 'gen', `f${i}.txt`), `${i}`)),
     );
     await waitFor(() => new Set(files().map((f) => f.file)).size >= count, {
-      timeoutMs: 30_000,
+      timeoutMs: 80_000,
       message: 'all 5,000 paths',
     });
     const paths = files().map((f) => f.file);
@@ -67,5 +67,5 @@ describe('the files channel end to end', () => {
     const events = client.messages.filter((m) => m.type === 'event' && m.channel === 'files');
     expect(events.length).toBeLessThan(20);
     expect(events.every((m) => (m as EventMessage).event === 'batch')).toBe(true);
-  });
+  }, 90_000);
 });

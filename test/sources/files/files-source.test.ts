@@ -13,9 +13,10 @@ import type {
 import { describeWatcherError } from '../../../src/sources/files/files-source.js';
 import { createFilesSource, type FilesSourceOptions } from '../../../src/sources/files/index.js';
 import type { Source, SourceContext } from '../../../src/sources/source.js';
+import { waitFor } from '../../support/server.js';
 
 /** Generous: chokidar on a busy CI machine can be slow; a passing run never waits this long. */
-const TEST_TIMEOUT_MS = 30_000;
+const TEST_TIMEOUT_MS = 90_000;
 
 interface Harness {
   root: string;
@@ -77,14 +78,6 @@ async function startHarness(
   prepare(write);
   await source.start(ctx);
   return harness;
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const hasEvent = (harness: Harness, file: string, event: FileEventData['event']) =>
@@ -200,7 +193,9 @@ describe('files source', { timeout: TEST_TIMEOUT_MS }, () => {
 
     const expectedSet = new Set(expected);
     const seen = () => harness.fileEvents().filter((entry) => expectedSet.has(entry.file));
-    await waitFor(() => new Set(seen().map((entry) => entry.file)).size === total, 20_000);
+    await waitFor(() => new Set(seen().map((entry) => entry.file)).size === total, {
+      timeoutMs: 60_000,
+    });
 
     const after = harness.eventsAfterReady();
     expect(after.length).toBeLessThan(20);
