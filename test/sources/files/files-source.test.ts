@@ -246,20 +246,20 @@ describe('describeWatcherError', () => {
   });
 
   it('tells how to raise the open files limit on EMFILE', () => {
-    expect(describeWatcherError(errorWith('EMFILE'), '/work')).toContain('ulimit -n');
+    expect(describeWatcherError(errorWith('EMFILE'), '/srv/project')).toContain('ulimit -n');
   });
 
   it('names the path it skips on EACCES and EPERM', () => {
-    expect(describeWatcherError(errorWith('EACCES', '/work/private/dir'), '/work')).toBe(
+    expect(describeWatcherError(errorWith('EACCES', '/srv/project/private/dir'), '/srv/project')).toBe(
       'Permission denied on private/dir: it is skipped.',
     );
-    expect(describeWatcherError(errorWith('EPERM', '/work/locked'), '/work')).toBe(
+    expect(describeWatcherError(errorWith('EPERM', '/srv/project/locked'), '/srv/project')).toBe(
       'Permission denied on locked: it is skipped.',
     );
   });
 
   it('passes other errors on with their message', () => {
-    expect(describeWatcherError(errorWith('EIO'), '/work')).toBe(
+    expect(describeWatcherError(errorWith('EIO'), '/srv/project')).toBe(
       'File watcher error: EIO: something failed',
     );
   });
