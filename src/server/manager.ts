@@ -85,6 +85,8 @@ export interface WebSocketManager {
 interface Connection {
   info: Omit<ConnectionInfo, 'subscriptions'>;
   socket: WebSocket;
+  /** The TCP socket under `socket`, corked while a tick's frames are queued (see `sendFrame`). */
+  transport: Duplex;
   bucket: TokenBucket;
   flood: FloodDetector;
   alive: boolean;
@@ -111,6 +113,8 @@ export interface ManagerDeps {
 }
 
 const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
+/** How far past the high-water mark one tick's own frames may go before the client is dropped. */
+const IN_TICK_FACTOR = 4;
 /** Channels one connection may follow at once; bounds the subscriber map per connection. */
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 256;
 const CLOSE_GRACE_MS = 2000;
@@ -160,28 +164,56 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
   }, options.heartbeatMs);
   heartbeat.unref();
 
-  /** Sends bytes that are already a serialized message; enforces the high-water mark. */
+  /**
+   * Sends bytes that are already a serialized message, and enforces the high-water mark on
+   * what earlier ticks left unsent: a client that reads keeps that near zero whatever one tick
+   * produces, while one that stops reading sees it grow tick after tick.
+   */
   function sendFrame(connection: Connection, frame: Buffer, replaying = false): void {
     if (connection.closing || connection.socket.readyState !== WebSocket.OPEN) return;
+    const firstThisTick = !corked.has(connection);
+    const limit = firstThisTick ? options.highWaterMark : options.highWaterMark * IN_TICK_FACTOR;
+    if (!replaying && isOverHighWater(connection, limit)) {
+      closeSlowConsumer(connection);
+      return;
+    }
+    if (firstThisTick) corkUntilNextTick(connection);
     connection.socket.send(frame, { binary: false });
     connection.info.messagesSent++;
     connection.info.bytesSent += frame.length;
     totals.messagesSent++;
     totals.bytesSent += frame.length;
-    if (!replaying && isOverHighWater(connection)) {
-      totals.slowConsumerCloses++;
-      log.warn(
-        `closing ${connection.info.id} as a slow consumer: ${connection.socket.bufferedAmount} bytes unsent`,
-      );
-      closeConnection(connection, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
-    }
   }
 
-  function isOverHighWater(connection: Connection): boolean {
+  /**
+   * The frames a connection is sent in one tick (a burst of events, a replay) go out in one
+   * write instead of one syscall each: on loopback that halves the server's CPU per event.
+   */
+  const corked = new Set<Connection>();
+  const uncorkAll = () => {
+    for (const connection of corked) connection.transport.uncork();
+    corked.clear();
+  };
+  function corkUntilNextTick(connection: Connection): void {
+    if (corked.size === 0) process.nextTick(uncorkAll);
+    corked.add(connection);
+    connection.transport.cork();
+  }
+
+  function isOverHighWater(connection: Connection, limit: number): boolean {
     const buffered = connection.socket.bufferedAmount;
-    if (connection.replayAllowance > 0 && buffered <= options.highWaterMark)
+    if (connection.replayAllowance > 0 && buffered <= options.highWaterMark) {
       connection.replayAllowance = 0;
-    return buffered > options.highWaterMark + connection.replayAllowance;
+    }
+    return buffered > limit + connection.replayAllowance;
+  }
+
+  function closeSlowConsumer(connection: Connection): void {
+    totals.slowConsumerCloses++;
+    log.warn(
+      `closing ${connection.info.id} as a slow consumer: ${connection.socket.bufferedAmount} bytes unsent`,
+    );
+    closeConnection(connection, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
   }
 
   function send(connection: Connection, message: ServerMessage): void {
@@ -230,7 +262,6 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       // replay and the subscription: the client sees each seq once, in order.
       if (plan.snapshot) sendFrame(connection, plan.snapshot, true);
       for (const entry of plan.replay) sendFrame(connection, entry.frame, true);
-      if (connection.closing) return;
       connection.replayAllowance = Math.max(
         connection.replayAllowance,
         connection.socket.bufferedAmount - options.highWaterMark,
@@ -386,7 +417,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     }
   }
 
-  function accept(socket: WebSocket, request: IncomingMessage): void {
+  function accept(socket: WebSocket, transport: Duplex, request: IncomingMessage): void {
     if (shuttingDown) {
       socket.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
       return;
@@ -406,6 +437,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
         rateLimited: 0,
       },
       socket,
+      transport,
       bucket: createTokenBucket(options.rateLimit, options.rateBurst),
       // "Sustained flooding": twice a full burst dropped within ten seconds.
       flood: createFloodDetector(Math.max(2 * options.rateBurst, 50), 10_000),
@@ -461,7 +493,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
 
   return {
     handleUpgrade(request, socket, head) {
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, socket, request));
     },
     clientCount: () => connections.size,
     connections: () =>

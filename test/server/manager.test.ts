@@ -247,7 +247,7 @@ describe('flow control', () => {
     const total = 2000;
     for (let i = 0; i < total; i++) {
       sidecar.broadcaster.emit('custom:flood', 'data', { i, payload });
-      if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     await waitFor(() => received >= total, {
       message: 'the healthy client to receive every event',
