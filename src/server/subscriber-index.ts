@@ -26,12 +26,10 @@ export function createSubscriberIndex<T>(): SubscriberIndex<T> {
 
   return {
     add(channel, subscriber) {
-      let subscribers = byChannel.get(channel);
-      if (!subscribers) byChannel.set(channel, (subscribers = new Set()));
-      subscribers.add(subscriber);
-      let channels = bySubscriber.get(subscriber);
-      if (!channels) bySubscriber.set(subscriber, (channels = new Set()));
-      channels.add(channel);
+      const subscribers = byChannel.get(channel) ?? new Set<T>();
+      byChannel.set(channel, subscribers.add(subscriber));
+      const channels = bySubscriber.get(subscriber) ?? new Set<Channel>();
+      bySubscriber.set(subscriber, channels.add(channel));
     },
     remove,
     removeAll(subscriber) {

@@ -250,9 +250,9 @@ describe('describeWatcherError', () => {
   });
 
   it('names the path it skips on EACCES and EPERM', () => {
-    expect(describeWatcherError(errorWith('EACCES', '/srv/project/private/dir'), '/srv/project')).toBe(
-      'Permission denied on private/dir: it is skipped.',
-    );
+    expect(
+      describeWatcherError(errorWith('EACCES', '/srv/project/private/dir'), '/srv/project'),
+    ).toBe('Permission denied on private/dir: it is skipped.');
     expect(describeWatcherError(errorWith('EPERM', '/srv/project/locked'), '/srv/project')).toBe(
       'Permission denied on locked: it is skipped.',
     );
