@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { OptionsError } from '../server/options.js';
 import { VERSION } from '../version.js';
 
 /** Where a command writes and what it sees; tests pass their own. */
@@ -76,6 +77,32 @@ export function createProgram(io: CliIo, onExitCode: (code: number) => void): Co
       onExitCode(await tail(channels, flags, io));
     });
 
+  program
+    .command('status')
+    .description('show whether a sidecar runs for this workspace, and its sources and clients')
+    .option('--json', 'print server.info as JSON')
+    .option('--url <url>', 'the sidecar to ask (default: found from the discovery file)')
+    .option('--token <token>', 'token for --url')
+    .option('--root <dir>', 'workspace whose sidecar to find (default: the current folder)')
+    .action(async (flags) => {
+      const { status } = await import('./status.js');
+      onExitCode(await status(flags, io));
+    });
+
+  program
+    .command('publish')
+    .description('publish one event on ai-response or a custom:<name> channel')
+    .argument('<channel>', 'ai-response or custom:<name>')
+    .argument('<event>', 'event name')
+    .argument('[data]', 'JSON data; - reads it from stdin (default: null)')
+    .option('--url <url>', 'the sidecar to publish to (default: found from the discovery file)')
+    .option('--token <token>', 'token for --url')
+    .option('--root <dir>', 'workspace whose sidecar to find (default: the current folder)')
+    .action(async (channel: string, event: string, data: string | undefined, flags) => {
+      const { publish } = await import('./publish.js');
+      onExitCode(await publish({ channel, event, data }, flags, io));
+    });
+
   return program;
 }
 
@@ -92,6 +119,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     if (error instanceof CommanderError) {
       // --help and --version "fail" with exit code 0.
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof OptionsError) {
+      io.stderr(`sidecar: ${error.message}\n`);
+      return EXIT_USAGE;
     }
     throw error;
   }

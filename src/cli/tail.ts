@@ -1,14 +1,10 @@
-import { resolve } from 'node:path';
 import { BUILTIN_CHANNELS, type Channel, connect, isChannel } from '../client/index.js';
-import { readDiscovery } from '../server/discovery.js';
 import { formatMessage } from './format-event.js';
 import { type CliIo, EXIT_USAGE } from './program.js';
+import { findTarget, type TargetFlags } from './target.js';
 
-interface TailFlags {
+interface TailFlags extends TargetFlags {
   json?: boolean;
-  url?: string;
-  token?: string;
-  root?: string;
 }
 
 /** `sidecar tail`: follows a running sidecar's channels until interrupted. */
@@ -20,14 +16,10 @@ export async function tail(channels: string[], flags: TailFlags, io: CliIo): Pro
     );
     return EXIT_USAGE;
   }
-  if (flags.url && !URL.canParse(flags.url)) {
-    io.stderr(`sidecar: invalid --url "${flags.url}": expected e.g. ws://127.0.0.1:3001/ws\n`);
-    return EXIT_USAGE;
-  }
-  const target = await findServer(flags, io);
+  const target = await findTarget(flags, io);
   if (!target) return 1;
 
-  const client = connect({ url: target.url, token: target.token ?? undefined });
+  const client = connect({ url: target.wsUrl, token: target.token ?? undefined });
   const color = io.isTTY && !io.env.NO_COLOR;
   const print = flags.json
     ? (message: unknown) => io.stdout(`${JSON.stringify(message)}\n`)
@@ -38,9 +30,10 @@ export async function tail(channels: string[], flags: TailFlags, io: CliIo): Pro
   }
 
   client.on('state', ({ state, attempt, error }) => {
-    if (state === 'reconnecting')
+    if (state === 'reconnecting') {
       io.stderr(`sidecar: connection lost, reconnecting (attempt ${attempt ?? 1})…\n`);
-    if (state === 'open') io.stderr(`sidecar: following ${target.url}\n`);
+    }
+    if (state === 'open') io.stderr(`sidecar: following ${target.wsUrl}\n`);
     if (state === 'closed' && error) {
       io.stderr(`sidecar: ${error.message}\n`);
       process.exitCode = 1;
@@ -56,31 +49,4 @@ export async function tail(channels: string[], flags: TailFlags, io: CliIo): Pro
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return 0;
-}
-
-async function findServer(
-  flags: TailFlags,
-  io: CliIo,
-): Promise<{ url: string; token: string | null } | undefined> {
-  if (flags.url)
-    return { url: toWebSocketUrl(flags.url), token: flags.token ?? io.env.SIDECAR_TOKEN ?? null };
-  const root = resolve(io.cwd, flags.root ?? '.');
-  const record = await readDiscovery(root);
-  if (!record) {
-    io.stderr(
-      `sidecar: no sidecar is running for ${root}.\n  Start one with \`npx sidecar serve\`, or pass --url and --token.\n`,
-    );
-    return undefined;
-  }
-  return { url: toWebSocketUrl(record.url), token: flags.token ?? record.token };
-}
-
-/** Accepts the dashboard's http URL as well as the ws one. */
-function toWebSocketUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
-  if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
-  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/ws';
-  parsed.searchParams.delete('token');
-  return parsed.toString();
 }

@@ -166,6 +166,46 @@ describe('sidecar tail', () => {
   });
 });
 
+describe('sidecar status and publish', () => {
+  it('reports the running sidecar and publishes events through the producer API', async () => {
+    const server = await serve(['--port', '0']);
+    const env = { XDG_RUNTIME_DIR: server.runtimeDir };
+    const status = run(['status', '--json', '--root', server.root], env);
+    expect(await status.exited).toBe(0);
+    expect(JSON.parse(status.stdout())).toMatchObject({
+      name: 'sidecar',
+      root: server.root,
+      sources: [{ name: 'files', state: 'running' }],
+    });
+    const human = run(['status', '--root', server.root], env);
+    expect(await human.exited).toBe(0);
+    expect(human.stdout()).toMatch(/files\s+running/);
+
+    const published = run(
+      ['publish', 'custom:build', 'done', '{"ok":true}', '--root', server.root],
+      env,
+    );
+    expect(await published.exited).toBe(0);
+    expect(JSON.parse(published.stdout())).toEqual({ channel: 'custom:build', seq: 1 });
+
+    const forbidden = run(['publish', 'git', 'status', '--root', server.root], env);
+    expect(await forbidden.exited).toBe(2);
+    expect(forbidden.stderr()).toContain('cannot publish on "git"');
+    const badJson = run(['publish', 'custom:x', 'e', '{nope', '--root', server.root], env);
+    expect(await badJson.exited).toBe(2);
+    expect(badJson.stderr()).toContain('data is not valid JSON');
+    const badChunk = run(
+      ['publish', 'ai-response', 'chunk', '{"id":"s"}', '--root', server.root],
+      env,
+    );
+    expect(await badChunk.exited).toBe(1);
+    expect(badChunk.stderr()).toContain('INVALID_PARAMS');
+
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+});
+
 describe('bad flags and config', () => {
   it.each([
     [['serve', '--port', 'abc'], /invalid --port: expected a whole number/],
@@ -174,6 +214,7 @@ describe('bad flags and config', () => {
     [['serve', '--host', '0.0.0.0', '--no-auth'], /auth off \(--no-auth\) is refused/],
     [['serve', '--root', '/no/such/folder'], /is not a folder/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['tail', '--url', 'not a url'], /invalid --url/],
   ])('sidecar %j exits 2 with a message naming the problem', async (args, message) => {
     const result = run(args);
     expect(await result.exited).toBe(2);
