@@ -89,13 +89,14 @@ export async function serve(flags: ServeFlags, command: Command, io: CliIo): Pro
   }
 
   const logLevel = settings.logLevel ?? 'info';
+  const logger = createLogger(logLevel, (line) => io.stderr(`${line}\n`));
   let sidecar: Sidecar;
   try {
     sidecar = await startSidecar({
       ...settings,
       root,
       discovery: true,
-      logger: createLogger(logLevel, (line) => io.stderr(`${line}\n`)),
+      logger,
     });
   } catch (error) {
     if (error instanceof OptionsError) return usageError(io, error);
@@ -106,6 +107,10 @@ export async function serve(flags: ServeFlags, command: Command, io: CliIo): Pro
   if (logLevel !== 'silent')
     io.stdout(banner(sidecar, settings.port, performance.now() - startedAt));
   stopOnSignals(sidecar, io);
+  // A stray rejection in one source must not take down the hub every tool depends on.
+  process.on('unhandledRejection', (reason) =>
+    logger.error('unhandled rejection (kept running)', reason),
+  );
   return 0;
 }
 
