@@ -41,7 +41,7 @@ const FLAG_OF: Record<string, string> = {
   logLevel: '--log-level',
 };
 
-export function settingsFromFlags(
+function settingsFromFlags(
   flags: ServeFlags,
   command: Pick<Command, 'getOptionValueSource'>,
 ): Settings {

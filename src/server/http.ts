@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger.js';
-import type { ErrorBody, ErrorCode } from '../protocol.js';
+import type { ErrorBody, ErrorCode, PublishRequestBody } from '../protocol.js';
 import { SidecarError, toErrorBody } from './errors.js';
 import type { Publisher } from './publisher.js';
 import type { AccessPolicy } from './security.js';

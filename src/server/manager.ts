@@ -18,6 +18,7 @@ import {
   type SubscribeMessage,
   type SubscribeResult,
   type UnsubscribeMessage,
+  type UnsubscribeResult,
   type WelcomeMessage,
 } from '../protocol.js';
 import type { EventBroadcaster } from './broadcaster.js';
@@ -279,7 +280,8 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     const names = requireChannels(message, 'unsubscribe');
     for (const channel of names) subscribers.remove(channel, connection);
     if (message.id !== undefined) {
-      send(connection, { type: 'response', id: message.id, result: { channels: names } });
+      const result: UnsubscribeResult = { channels: names };
+      send(connection, { type: 'response', id: message.id, result });
     }
   }
 

@@ -41,7 +41,7 @@ const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), id: id.optional(), timestamp: z.number().optional() }),
 ]);
 
-export const MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'request', 'publish', 'ping', 'pong'];
+const MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'request', 'publish', 'ping', 'pong'];
 
 /** The `id` of a message that failed validation, when it has a usable one, to answer it. */
 export function idOf(value: unknown): string | undefined {

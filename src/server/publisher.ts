@@ -4,17 +4,12 @@ import {
   type Channel,
   isChannel,
   isPublishableChannel,
+  type PublishRequestBody,
   type PublishResult,
 } from '../protocol.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError } from './errors.js';
 import { parseOrThrow } from './validation.js';
-
-export interface PublishInput {
-  channel: string;
-  event: string;
-  data?: unknown;
-}
 
 /** Checks a publish for one channel before it is broadcast; throws SidecarError to refuse it. */
 export type PublishGuard = (event: string, data: unknown) => void;
@@ -24,7 +19,7 @@ export type PublishGuard = (event: string, data: unknown) => void;
  * channel: only `ai-response` and `custom:*` channels, each with its own checks.
  */
 export interface Publisher {
-  publish(input: PublishInput): PublishResult;
+  publish(input: PublishRequestBody): PublishResult;
   /** Adds a channel's checks, e.g. the AI source's per-stream ordering. */
   setGuard(channel: Channel, guard: PublishGuard): void;
 }
