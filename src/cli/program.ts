@@ -69,9 +69,9 @@ export function createProgram(io: CliIo, onExitCode: (code: number) => void): Co
     .description('print the events of a running sidecar as they happen')
     .argument('[channels...]', 'channels to follow (default: all)')
     .option('--json', 'print one JSON message per line (NDJSON)')
-    .option('--url <url>', 'the sidecar to connect to (default: found from the discovery file)')
-    .option('--token <token>', 'token for --url')
-    .option('--root <dir>', 'workspace whose sidecar to find (default: the current folder)')
+    .addOption(urlOption())
+    .addOption(tokenOption())
+    .addOption(rootOption())
     .action(async (channels: string[], flags) => {
       const { tail } = await import('./tail.js');
       onExitCode(await tail(channels, flags, io));
@@ -81,9 +81,9 @@ export function createProgram(io: CliIo, onExitCode: (code: number) => void): Co
     .command('status')
     .description('show whether a sidecar runs for this workspace, and its sources and clients')
     .option('--json', 'print server.info as JSON')
-    .option('--url <url>', 'the sidecar to ask (default: found from the discovery file)')
-    .option('--token <token>', 'token for --url')
-    .option('--root <dir>', 'workspace whose sidecar to find (default: the current folder)')
+    .addOption(urlOption())
+    .addOption(tokenOption())
+    .addOption(rootOption())
     .action(async (flags) => {
       const { status } = await import('./status.js');
       onExitCode(await status(flags, io));
@@ -95,9 +95,9 @@ export function createProgram(io: CliIo, onExitCode: (code: number) => void): Co
     .argument('<channel>', 'ai-response or custom:<name>')
     .argument('<event>', 'event name')
     .argument('[data]', 'JSON data; - reads it from stdin (default: null)')
-    .option('--url <url>', 'the sidecar to publish to (default: found from the discovery file)')
-    .option('--token <token>', 'token for --url')
-    .option('--root <dir>', 'workspace whose sidecar to find (default: the current folder)')
+    .addOption(urlOption())
+    .addOption(tokenOption())
+    .addOption(rootOption())
     .action(async (channel: string, event: string, data: string | undefined, flags) => {
       const { publish } = await import('./publish.js');
       onExitCode(await publish({ channel, event, data }, flags, io));
@@ -105,6 +105,13 @@ export function createProgram(io: CliIo, onExitCode: (code: number) => void): Co
 
   return program;
 }
+
+// The client commands (tail, status, publish) find their sidecar the same way.
+const urlOption = () =>
+  new Option('--url <url>', 'the sidecar to talk to (default: found from the discovery file)');
+const tokenOption = () => new Option('--token <token>', 'token for --url (or SIDECAR_TOKEN)');
+const rootOption = () =>
+  new Option('--root <dir>', 'workspace whose sidecar to find (default: the current folder)');
 
 /** Runs the CLI; resolves with the exit code once the command is done (serve: once started). */
 export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<number> {

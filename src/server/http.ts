@@ -222,9 +222,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function isPublishInput(
-  value: unknown,
-): value is { channel: string; event: string; data?: unknown } {
+function isPublishInput(value: unknown): value is PublishRequestBody {
   if (typeof value !== 'object' || value === null) return false;
   const { channel, event } = value as { channel?: unknown; event?: unknown };
   return (

@@ -25,6 +25,7 @@ import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError, toErrorBody } from './errors.js';
 import { channelsOf, idOf, parseClientMessage } from './messages.js';
 import type { MethodRegistry } from './methods.js';
+import { createOutbound, type OutboundConnection } from './outbound.js';
 import type { Publisher } from './publisher.js';
 import {
   createFloodDetector,
@@ -83,11 +84,8 @@ export interface WebSocketManager {
   close(reason: string): Promise<void>;
 }
 
-interface Connection {
+interface Connection extends OutboundConnection {
   info: Omit<ConnectionInfo, 'subscriptions'>;
-  socket: WebSocket;
-  /** The TCP socket under `socket`, corked while a tick's frames are queued (see `sendFrame`). */
-  transport: Duplex;
   bucket: TokenBucket;
   flood: FloodDetector;
   alive: boolean;
@@ -95,11 +93,6 @@ interface Connection {
   /** Aborts the handlers of requests still running when the connection goes. */
   pending: Set<AbortController>;
   lastRateLimitNotice: number;
-  /**
-   * Bytes a replay may hold above the high-water mark until the client drains below it, so a
-   * long replay (bounded by the history) does not close a reading client in a reconnect loop.
-   */
-  replayAllowance: number;
 }
 
 export interface ManagerDeps {
@@ -114,8 +107,6 @@ export interface ManagerDeps {
 }
 
 const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
-/** How far past the high-water mark one tick's own frames may go before the client is dropped. */
-const IN_TICK_FACTOR = 4;
 /** Channels one connection may follow at once; bounds the subscriber map per connection. */
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 256;
 const CLOSE_GRACE_MS = 2000;
@@ -165,49 +156,17 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
   }, options.heartbeatMs);
   heartbeat.unref();
 
-  /**
-   * Sends bytes that are already a serialized message, and enforces the high-water mark on
-   * what earlier ticks left unsent: a client that reads keeps that near zero whatever one tick
-   * produces, while one that stops reading sees it grow tick after tick.
-   */
-  function sendFrame(connection: Connection, frame: Buffer, replaying = false): void {
-    if (connection.closing || connection.socket.readyState !== WebSocket.OPEN) return;
-    const firstThisTick = !corked.has(connection);
-    const limit = firstThisTick ? options.highWaterMark : options.highWaterMark * IN_TICK_FACTOR;
-    if (!replaying && isOverHighWater(connection, limit)) {
-      closeSlowConsumer(connection);
-      return;
-    }
-    if (firstThisTick) corkUntilNextTick(connection);
-    connection.socket.send(frame, { binary: false });
-    connection.info.messagesSent++;
-    connection.info.bytesSent += frame.length;
-    totals.messagesSent++;
-    totals.bytesSent += frame.length;
-  }
-
-  /**
-   * The frames a connection is sent in one tick (a burst of events, a replay) go out in one
-   * write instead of one syscall each: on loopback that halves the server's CPU per event.
-   */
-  const corked = new Set<Connection>();
-  const uncorkAll = () => {
-    for (const connection of corked) connection.transport.uncork();
-    corked.clear();
-  };
-  function corkUntilNextTick(connection: Connection): void {
-    if (corked.size === 0) process.nextTick(uncorkAll);
-    corked.add(connection);
-    connection.transport.cork();
-  }
-
-  function isOverHighWater(connection: Connection, limit: number): boolean {
-    const buffered = connection.socket.bufferedAmount;
-    if (connection.replayAllowance > 0 && buffered <= options.highWaterMark) {
-      connection.replayAllowance = 0;
-    }
-    return buffered > limit + connection.replayAllowance;
-  }
+  const outbound = createOutbound<Connection>({
+    highWaterMark: options.highWaterMark,
+    onSlowConsumer: closeSlowConsumer,
+    onSent: (connection, bytes) => {
+      connection.info.messagesSent++;
+      connection.info.bytesSent += bytes;
+      totals.messagesSent++;
+      totals.bytesSent += bytes;
+    },
+  });
+  const sendFrame = outbound.sendFrame;
 
   function closeSlowConsumer(connection: Connection): void {
     totals.slowConsumerCloses++;
@@ -263,10 +222,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       // replay and the subscription: the client sees each seq once, in order.
       if (plan.snapshot) sendFrame(connection, plan.snapshot, true);
       for (const entry of plan.replay) sendFrame(connection, entry.frame, true);
-      connection.replayAllowance = Math.max(
-        connection.replayAllowance,
-        connection.socket.bufferedAmount - options.highWaterMark,
-      );
+      outbound.replayDone(connection);
       subscribers.add(channel, connection);
       result.channels.push(channel);
       result.replayed[channel] = plan.replay.length;

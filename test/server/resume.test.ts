@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventMessage, SubscribeResult } from '../../src/protocol.js';
 import type { Source } from '../../src/sources/source.js';
-import { rawClient, useTestSidecars } from '../support/server.js';
+import { type RawClient, rawClient, useTestSidecars } from '../support/server.js';
 
 const start = useTestSidecars();
 
@@ -19,6 +19,10 @@ function fakeGitState(): Source & { state: { branch: string } } {
   };
 }
 
+/** Subscribes to one channel from where a client left off; the response has id `s`. */
+const sendResume = (client: RawClient, channel: string, epoch: string, seq: number) =>
+  client.send({ type: 'subscribe', channel, since: { epoch, seq: { [channel]: seq } }, id: 's' });
+
 const seqsOf = (messages: unknown[], channel: string) =>
   messages
     .filter(
@@ -32,12 +36,7 @@ describe('resume with since', () => {
     const sidecar = await start();
     for (let i = 1; i <= 10; i++) sidecar.broadcaster.emit('custom:log', 'line', { i });
     const client = await rawClient(sidecar);
-    client.send({
-      type: 'subscribe',
-      channel: 'custom:log',
-      since: { epoch: sidecar.epoch, seq: { 'custom:log': 4 } },
-      id: 's',
-    });
+    sendResume(client, 'custom:log', sidecar.epoch, 4);
     const response = await client.response('s');
     sidecar.broadcaster.emit('custom:log', 'line', { i: 11 });
     await client.next((m) => m.type === 'event' && m.seq === 11);
@@ -59,12 +58,7 @@ describe('resume with since', () => {
     const sidecar = await start({ history: 5 });
     for (let i = 1; i <= 20; i++) sidecar.broadcaster.emit('custom:log', 'line', { i });
     const client = await rawClient(sidecar);
-    client.send({
-      type: 'subscribe',
-      channel: 'custom:log',
-      since: { epoch: sidecar.epoch, seq: { 'custom:log': 3 } },
-      id: 's',
-    });
+    sendResume(client, 'custom:log', sidecar.epoch, 3);
     const response = await client.response('s');
     expect(response.result).toMatchObject({ gaps: ['custom:log'], replayed: { 'custom:log': 5 } });
     expect(seqsOf(client.messages, 'custom:log')).toEqual([16, 17, 18, 19, 20]);
@@ -74,12 +68,7 @@ describe('resume with since', () => {
     const sidecar = await start();
     for (let i = 1; i <= 3; i++) sidecar.broadcaster.emit('custom:log', 'line', { i });
     const client = await rawClient(sidecar);
-    client.send({
-      type: 'subscribe',
-      channel: 'custom:log',
-      since: { epoch: sidecar.epoch, seq: { 'custom:log': 3 } },
-      id: 's',
-    });
+    sendResume(client, 'custom:log', sidecar.epoch, 3);
     expect((await client.response('s')).result).toMatchObject({
       replayed: { 'custom:log': 0 },
       gaps: [],
@@ -91,12 +80,7 @@ describe('resume with since', () => {
     const sidecar = await start();
     for (let i = 1; i <= 3; i++) sidecar.broadcaster.emit('custom:log', 'line', { i });
     const client = await rawClient(sidecar);
-    client.send({
-      type: 'subscribe',
-      channel: 'custom:log',
-      since: { epoch: 'old-epoch', seq: { 'custom:log': 99 } },
-      id: 's',
-    });
+    sendResume(client, 'custom:log', 'old-epoch', 99);
     expect((await client.response('s')).result).toMatchObject({
       gaps: ['custom:log'],
       replayed: { 'custom:log': 3 },
@@ -108,12 +92,7 @@ describe('resume with since', () => {
     const sidecar = await start();
     for (let i = 1; i <= 3; i++) sidecar.broadcaster.emit('custom:log', 'line', { i });
     const client = await rawClient(sidecar);
-    client.send({
-      type: 'subscribe',
-      channel: 'custom:log',
-      since: { epoch: sidecar.epoch, seq: { 'custom:log': 50 } },
-      id: 's',
-    });
+    sendResume(client, 'custom:log', sidecar.epoch, 50);
     expect((await client.response('s')).result).toMatchObject({
       gaps: ['custom:log'],
       replayed: { 'custom:log': 0 },
@@ -159,12 +138,7 @@ describe('state channel snapshots', () => {
     for (let i = 0; i < 5; i++)
       sidecar.broadcaster.gitEvent('commit', { sha: `${i}`, subject: 's', author: 'a' });
     const client = await rawClient(sidecar);
-    client.send({
-      type: 'subscribe',
-      channel: 'git',
-      since: { epoch: sidecar.epoch, seq: { git: 1 } },
-      id: 's',
-    });
+    sendResume(client, 'git', sidecar.epoch, 1);
     expect((await client.response('s')).result).toMatchObject({
       gaps: ['git'],
       replayed: { git: 0 },
@@ -179,12 +153,7 @@ describe('state channel snapshots', () => {
     for (let i = 0; i < 5; i++)
       sidecar.broadcaster.gitEvent('commit', { sha: `${i}`, subject: 's', author: 'a' });
     const client = await rawClient(sidecar);
-    client.send({
-      type: 'subscribe',
-      channel: 'git',
-      since: { epoch: sidecar.epoch, seq: { git: 3 } },
-      id: 's',
-    });
+    sendResume(client, 'git', sidecar.epoch, 3);
     expect((await client.response('s')).result).toMatchObject({ gaps: [], replayed: { git: 2 } });
     expect(client.messages.filter((m) => m.type === 'snapshot')).toHaveLength(0);
     expect(seqsOf(client.messages, 'git')).toEqual([4, 5]);
@@ -207,12 +176,7 @@ describe('ordering under load', () => {
           last = message.seq;
         }
       });
-      client.send({
-        type: 'subscribe',
-        channel: 'custom:load',
-        since: { epoch: sidecar.epoch, seq: { 'custom:load': last } },
-        id: 's',
-      });
+      sendResume(client, 'custom:load', sidecar.epoch, last);
       await client.response('s');
       // Emit a random burst, then kill the socket mid-stream.
       const burst = Math.min(total - emitted, 1 + Math.floor(Math.random() * 400));
