@@ -20,8 +20,6 @@ export type PublishGuard = (event: string, data: unknown) => void;
  */
 export interface Publisher {
   publish(input: PublishRequestBody): PublishResult;
-  /** Adds a channel's checks, e.g. the AI source's per-stream ordering. */
-  setGuard(channel: Channel, guard: PublishGuard): void;
 }
 
 const aiChunk = z.looseObject({
@@ -57,9 +55,6 @@ export function createPublisher(broadcaster: EventBroadcaster): Publisher {
       guards.get(channel)?.(event, data);
       const seq = broadcaster.emit(channel, event as never, (data ?? null) as never);
       return { channel, seq };
-    },
-    setGuard(channel, guard) {
-      guards.set(channel, guard);
     },
   };
 }
