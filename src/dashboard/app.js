@@ -22,14 +22,15 @@ const shown = new Set(BUILTIN_CHANNELS);
 let paused = false;
 let pending = [];
 
+let everConnected = false;
 client.on('state', ({ state, attempt, error }) => {
-  const label =
-    state === 'reconnecting'
-      ? `reconnecting (attempt ${attempt ?? 1})`
-      : state === 'open'
-        ? 'connected'
-        : state;
-  $('state').textContent = error && state === 'closed' ? `${label}: ${error.message}` : label;
+  if (state === 'open') everConnected = true;
+  let label = state === 'open' ? 'connected' : state;
+  if (attempt && state !== 'open') label += ` (attempt ${attempt})`;
+  // A browser cannot see why a handshake failed; a bad token is the usual reason at first.
+  if (!everConnected && (attempt ?? 0) >= 2) label += ' — is the token in the URL right?';
+  if (error && state === 'closed') label += `: ${error.message}`;
+  $('state').textContent = label;
   $('state').dataset.state = state;
   if (state === 'open') refreshInfo();
 });
