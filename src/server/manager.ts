@@ -345,6 +345,9 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       }
       case 'pong':
         connection.alive = true;
+        // Every message that carries an id is answered, this one too.
+        if (message.id !== undefined)
+          send(connection, { type: 'response', id: message.id, result: {} });
         return;
     }
   }

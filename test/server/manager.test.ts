@@ -121,6 +121,9 @@ describe('messages and errors', () => {
     client.send({ type: 'ping' });
     const pong = await client.next((m) => m.type === 'pong');
     expect(typeof (pong as { timestamp: number }).timestamp).toBe('number');
+    // A message with an id always gets a response, a client's pong too.
+    client.send({ type: 'pong', id: 'p1' });
+    expect((await client.response('p1')).result).toEqual({});
   });
 });
 
