@@ -19,6 +19,7 @@ import {
 } from '../../src/client/index.js';
 import { defineMethod, noParams } from '../../src/server/methods.js';
 import { createSidecar, type Sidecar } from '../../src/server/sidecar.js';
+import { waitFor } from '../support/server.js';
 
 const TOKEN = 'client-test-token-0123456789abcdef';
 const FAST_RECONNECT = { initialDelayMs: 10, maxDelayMs: 100 };
@@ -93,13 +94,8 @@ function open(options: ConnectOptions): SidecarClient {
   return client;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const until = (condition: () => boolean, what: string, timeoutMs = 10_000) =>
+  waitFor(condition, { message: what, timeoutMs });
 
 function nextState(client: SidecarClient, state: StateChange['state']): Promise<StateChange> {
   return new Promise((resolve) => {
