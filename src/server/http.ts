@@ -42,10 +42,14 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
   const { policy, log } = deps;
 
   /** The checks shared by HTTP routes and the upgrade; returns the refusal, if any. */
+  function hostRefusal(request: IncomingMessage): ErrorBody | undefined {
+    if (policy.isHostAllowed(request.headers.host)) return undefined;
+    return { code: 'FORBIDDEN', message: `host "${request.headers.host ?? ''}" is not allowed` };
+  }
+
   function refusal(request: IncomingMessage, needsAuth: boolean): ErrorBody | undefined {
-    if (!policy.isHostAllowed(request.headers.host)) {
-      return { code: 'FORBIDDEN', message: `host "${request.headers.host ?? ''}" is not allowed` };
-    }
+    const badHost = hostRefusal(request);
+    if (badHost) return badHost;
     if (!policy.isOriginAllowed(request.headers.origin, request.headers.host)) {
       return { code: 'FORBIDDEN', message: `origin "${request.headers.origin}" is not allowed` };
     }
@@ -64,8 +68,9 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
     response.setHeader('Cache-Control', 'no-store');
 
     if (pathname === '/healthz') {
-      if (policy.isHostAllowed(request.headers.host)) sendJson(response, 200, { status: 'ok' });
-      else sendError(response, forbiddenHost(request));
+      const denied = hostRefusal(request);
+      if (denied) sendError(response, denied);
+      else sendJson(response, 200, { status: 'ok' });
       return;
     }
     if (pathname === '/metrics') {
@@ -167,10 +172,6 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
   }
 
   return { handleRequest, handleUpgrade };
-}
-
-function forbiddenHost(request: IncomingMessage): ErrorBody {
-  return { code: 'FORBIDDEN', message: `host "${request.headers.host ?? ''}" is not allowed` };
 }
 
 function methodNotAllowed(allowed: string) {

@@ -23,7 +23,7 @@ import {
 } from '../protocol.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError, toErrorBody } from './errors.js';
-import { channelsOf, idOf, parseClientMessage } from './messages.js';
+import { channelsOf, idOfFrame, parseClientMessage } from './messages.js';
 import type { MethodRegistry } from './methods.js';
 import { createOutbound, type OutboundConnection } from './outbound.js';
 import type { Publisher } from './publisher.js';
@@ -317,7 +317,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       message = parseClientMessage(text);
       dispatch(connection, message);
     } catch (error) {
-      const id = message?.id ?? idOf(safeJson(text));
+      const id = message?.id ?? idOfFrame(text);
       sendError(connection, id, toErrorBody(error));
     }
   }
@@ -365,7 +365,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       code: 'RATE_LIMITED' satisfies ErrorCode,
       message: `rate limit of ${options.rateLimit} messages/s exceeded; message dropped`,
     };
-    const id = idOf(safeJson(text));
+    const id = idOfFrame(text);
     if (id !== undefined) {
       sendError(connection, id, error);
       return;
@@ -486,12 +486,4 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       wss.close();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -43,8 +43,14 @@ const clientMessage = z.discriminatedUnion('type', [
 
 const MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'request', 'publish', 'ping', 'pong'];
 
-/** The `id` of a message that failed validation, when it has a usable one, to answer it. */
-export function idOf(value: unknown): string | undefined {
+/** The `id` of a frame that failed validation (or was dropped), when it has a usable one. */
+export function idOfFrame(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
   if (typeof value !== 'object' || value === null) return undefined;
   const candidate = (value as { id?: unknown }).id;
   return typeof candidate === 'string' && candidate.length > 0 && candidate.length <= 128

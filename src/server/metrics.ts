@@ -8,6 +8,39 @@ export interface MetricsInput {
   uptimeSeconds: number;
 }
 
+/** The manager's counters, each as one unlabelled sample. */
+const MANAGER_METRICS: [keyof ManagerStats, string, 'gauge' | 'counter', string][] = [
+  ['connections', 'sidecar_connections', 'gauge', 'Open WebSocket connections.'],
+  ['connectionsTotal', 'sidecar_connections_total', 'counter', 'WebSocket connections accepted.'],
+  [
+    'messagesReceived',
+    'sidecar_messages_received_total',
+    'counter',
+    'Messages received from clients.',
+  ],
+  ['messagesSent', 'sidecar_messages_sent_total', 'counter', 'Messages sent to clients.'],
+  ['bytesSent', 'sidecar_bytes_sent_total', 'counter', 'Bytes of messages sent to clients.'],
+  ['rateLimited', 'sidecar_rate_limited_total', 'counter', 'Messages dropped by the rate limit.'],
+  [
+    'slowConsumerCloses',
+    'sidecar_slow_consumer_closes_total',
+    'counter',
+    'Connections closed as slow consumers (4008).',
+  ],
+  [
+    'floodCloses',
+    'sidecar_flood_closes_total',
+    'counter',
+    'Connections closed for flooding (1008).',
+  ],
+  [
+    'deadPeersTerminated',
+    'sidecar_dead_peers_terminated_total',
+    'counter',
+    'Connections that missed a heartbeat.',
+  ],
+];
+
 /** Renders the Prometheus text exposition format (version 0.0.4). */
 export function renderMetrics(input: MetricsInput): string {
   const lines: string[] = [];
@@ -20,35 +53,8 @@ export function renderMetrics(input: MetricsInput): string {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
   };
-  const { stats } = input;
-  metric('sidecar_connections', 'gauge', 'Open WebSocket connections.', [['', stats.connections]]);
-  metric('sidecar_connections_total', 'counter', 'WebSocket connections accepted.', [
-    ['', stats.connectionsTotal],
-  ]);
-  metric('sidecar_messages_received_total', 'counter', 'Messages received from clients.', [
-    ['', stats.messagesReceived],
-  ]);
-  metric('sidecar_messages_sent_total', 'counter', 'Messages sent to clients.', [
-    ['', stats.messagesSent],
-  ]);
-  metric('sidecar_bytes_sent_total', 'counter', 'Bytes of messages sent to clients.', [
-    ['', stats.bytesSent],
-  ]);
-  metric('sidecar_rate_limited_total', 'counter', 'Messages dropped by the rate limit.', [
-    ['', stats.rateLimited],
-  ]);
-  metric(
-    'sidecar_slow_consumer_closes_total',
-    'counter',
-    'Connections closed as slow consumers (4008).',
-    [['', stats.slowConsumerCloses]],
-  );
-  metric('sidecar_flood_closes_total', 'counter', 'Connections closed for flooding (1008).', [
-    ['', stats.floodCloses],
-  ]);
-  metric('sidecar_dead_peers_terminated_total', 'counter', 'Connections that missed a heartbeat.', [
-    ['', stats.deadPeersTerminated],
-  ]);
+  for (const [key, name, type, help] of MANAGER_METRICS)
+    metric(name, type, help, [['', input.stats[key]]]);
   metric(
     'sidecar_channel_seq',
     'counter',
