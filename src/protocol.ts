@@ -210,12 +210,32 @@ export interface ValidationStartedData {
 export interface ValidationCompleteData {
   runId: string;
   tool: string;
+  /** Exited with 0, reported no error, and was neither cancelled, timed out nor cut off. */
   ok: boolean;
+  /** null when the process was killed or never started. */
   exitCode: number | null;
   durationMs: number;
   problems: ValidationProblem[];
-  cancelled?: boolean;
-  truncated?: boolean;
+  /** A newer run of the same tool (or shutdown) stopped this one; its problems are not a verdict. */
+  cancelled: boolean;
+  /** Killed after `timeoutMs`. */
+  timedOut: boolean;
+  /** The output passed its cap (the process was killed) or the problems passed their cap. */
+  truncated: boolean;
+  /** Why the run gave no usable verdict: could not start, timed out, or failed without problems. */
+  error?: string;
+}
+/** The `validation` snapshot: each validator's state and its last result that was not cancelled. */
+export interface ValidationSnapshot {
+  validators: {
+    tool: string;
+    state: 'idle' | 'running' | 'unavailable';
+    /** The run in progress, while `running`. */
+    runId?: string;
+    /** Why it is `unavailable`. */
+    message?: string;
+  }[];
+  results: Record<string, ValidationCompleteData>;
 }
 
 export const AI_EVENTS = ['chunk', 'done', 'error'] as const;
@@ -319,7 +339,11 @@ export interface MethodMap {
     result: { searchId: string };
   };
   'search.cancel': { params: { searchId: string }; result: { cancelled: boolean } };
-  'validation.run': { params: { tool?: string } | undefined; result: { runId: string } };
+  'validation.run': {
+    params: { tool?: string } | undefined;
+    /** `runId`: the (first) run started; `runs`: every run started, one per validator. */
+    result: { runId: string; runs: { tool: string; runId: string }[] };
+  };
   'ai.chat': {
     params: { model?: string; messages: unknown[]; [extra: string]: unknown };
     result: { id: string };

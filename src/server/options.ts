@@ -3,6 +3,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createLogger, LOG_LEVELS, type Logger } from '../logger.js';
 import type { Source } from '../sources/source.js';
+import {
+  type ResolvedValidationOptions,
+  resolveValidationOptions,
+  validationSettingsSchema,
+} from '../sources/validation/validator-config.js';
 import { generateToken, isLoopbackAddress } from './security.js';
 
 /**
@@ -25,6 +30,7 @@ export const settingsSchema = z
     maxPayload: integer(1024, 256 * 1024 * 1024),
     highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+    validation: validationSettingsSchema,
   })
   .partial()
   .strict();
@@ -73,6 +79,7 @@ export interface ResolvedOptions {
   readonly discovery: false | { dir: string | undefined };
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
+  readonly validation: ResolvedValidationOptions;
 }
 
 export const DEFAULTS = {
@@ -101,16 +108,59 @@ export class OptionsError extends Error {
 export function parseSettings(value: unknown, nameOf: (key: string) => string): Settings {
   const parsed = settingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = innermostIssue(parsed.error.issues[0]!);
   if (issue.code === 'unrecognized_keys') {
-    throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
+    if (issue.path.length === 0) {
+      throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
+    }
+    const [key, ...inner] = issue.path;
+    throw new OptionsError(
+      `invalid ${nameOf(String(key))}${describePath(inner)}: unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+    );
   }
-  const key = String(issue.path[0] ?? '');
-  const given =
-    key && typeof value === 'object' && value ? (value as Record<string, unknown>)[key] : value;
+  const [first, ...inner] = issue.path;
+  const key = String(first ?? '');
   // Never echo a token back: error messages end up in logs and bug reports.
-  const shown = key === 'token' ? '' : ` (got ${JSON.stringify(given)})`;
-  throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message}${shown}`);
+  const given = valueAt(value, issue.path);
+  const shown =
+    key === 'token' ? '' : given === undefined ? ' (missing)' : ` (got ${JSON.stringify(given)})`;
+  throw new OptionsError(`invalid ${nameOf(key)}${describePath(inner)}: ${issue.message}${shown}`);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * For a value that matches no option of a union, the issue of the option it came closest to
+ * (the one that failed below the top level), with the full path; else the union's own issue.
+ */
+function innermostIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union') return issue;
+  const closest = issue.errors.find((issues) =>
+    issues.some((inner) => inner.path.length > 0 || inner.code === 'invalid_union'),
+  );
+  const inner = closest?.find((i) => i.path.length > 0 || i.code === 'invalid_union');
+  if (!inner) return issue;
+  const found = innermostIssue(inner);
+  return { ...found, path: [...issue.path, ...found.path] };
+}
+
+/** ` at [0].matcher.line` for a nested setting; nothing for a top-level one. */
+function describePath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '';
+  const text = path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .replace(/^\./, '');
+  return ` at ${text}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
 }
 
 /** Fills defaults, checks what depends on several settings, and freezes the result. */
@@ -148,6 +198,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
+    validation: resolveValidationOptions(settings.validation),
   });
 }
 

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
 import { createFilesSource } from '../sources/files/index.js';
 import type { Source } from '../sources/source.js';
+import { createValidationSource } from '../sources/validation/index.js';
 import { VERSION } from '../version.js';
 import { createBroadcaster, type EventBroadcaster } from './broadcaster.js';
 import {
@@ -67,7 +68,10 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
   const publisher = createPublisher(broadcaster);
-  const sources: Source[] = options.sources ?? [createFilesSource()];
+  const sources: Source[] = options.sources ?? [
+    createFilesSource(),
+    createValidationSource(options.validation),
+  ];
   const runner = createSourceRunner({ sources, root: options.root, broadcaster, methods, log });
   const policy = createAccessPolicy({
     token: options.token,
