@@ -116,9 +116,14 @@ export function runProcess(options: ProcessRunOptions): Promise<ProcessResult> {
       clearTimeout(timeout);
       clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', onAbort);
+      // A cut-off last line would be read as a (wrong) problem: keep whole lines only.
+      const decode = (chunks: Buffer[]) => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        return stopReason === 'truncated' ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
+      };
       const result: ProcessResult = {
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
+        stdout: decode(stdout),
+        stderr: decode(stderr),
         exitCode,
         durationMs: Math.round(performance.now() - startedAt),
         cancelled: stopReason === 'cancelled',

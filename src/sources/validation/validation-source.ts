@@ -74,11 +74,13 @@ export function createValidationSource(
         unavailable.set(config.name, lookup.reason);
         continue;
       }
+      const matchesTrigger =
+        config.triggers.length > 0 ? picomatch([...config.triggers], { dot: true }) : () => false;
       ready.set(config.name, {
         config,
         executable: lookup.path,
         matcher: matcherFor(config.matcher),
-        isTrigger: picomatch([...config.triggers], { dot: true }),
+        isTrigger: (file) => matchesTrigger(file),
       });
     }
 
@@ -120,7 +122,7 @@ export function createValidationSource(
       const changed = changedFiles(event);
       if (changed.length === 0) return;
       for (const [tool, validator] of ready) {
-        if (changed.some(validator.isTrigger)) {
+        if (changed.some((file) => validator.isTrigger(file))) {
           scheduler.requestDebounced(tool, 'change', validator.config.debounceMs);
         }
       }

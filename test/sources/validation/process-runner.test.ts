@@ -107,18 +107,24 @@ describe('runProcess', () => {
     await waitFor(() => isProcessGone(sleepPid), { message: 'the left-over sleep to be gone' });
   });
 
-  it('caps the output, kills the process and marks the result truncated', async () => {
+  it('caps the output at whole lines, kills the process and marks the result truncated', async () => {
     const cwd = await tempDir();
+    const line = `${'x'.repeat(99)}\n`;
     const result = await runProcess({
       ...defaults,
       command: process.execPath,
-      args: ['-e', 'const b = "x".repeat(65536); for (;;) process.stdout.write(b);'],
+      args: [
+        '-e',
+        // As fast as the pipe takes it, without end (a sync loop would only fill Node's buffer).
+        `const b = ${JSON.stringify(line)}.repeat(700); const w = () => { while (process.stdout.write(b)); process.stdout.once('drain', w); }; w();`,
+      ],
       cwd,
       maxOutputBytes: 256 * 1024,
     });
     expect(result.truncated).toBe(true);
     expect(result.exitCode).toBeNull();
-    expect(result.stdout.length).toBe(256 * 1024);
+    expect(result.stdout.length).toBe(Math.floor((256 * 1024) / line.length) * line.length);
+    expect(result.stdout.endsWith('x\n')).toBe(true);
   });
 
   it('reports a command that cannot start', async () => {

@@ -68,20 +68,27 @@ export function toPosition(text: string | undefined): number | null {
   return Number.isSafeInteger(value) && value > 0 ? value : null;
 }
 
-/** A severity word as tools print it (`warn`, `Warning`, `note`…) in the protocol's terms. */
+/**
+ * A severity word as tools print it (`warn`, `Warning`, `note`, or a letter such as pylint's
+ * `W`) in the protocol's terms; anything else is an error.
+ */
 export function toSeverity(word: string | undefined): DiagnosticSeverity {
   switch (word?.trim().toLowerCase()) {
     case 'warning':
     case 'warn':
+    case 'w':
       return 'warning';
     case 'info':
     case 'information':
     case 'note':
     case 'message':
+    case 'i':
+    case 'n':
       return 'info';
     case 'hint':
     case 'help':
     case 'suggestion':
+    case 'h':
       return 'hint';
     default:
       return 'error';

@@ -42,7 +42,7 @@ describe('output helpers', () => {
 
   it('maps severity words', () => {
     expect(
-      ['Warning', 'warn', 'note', 'info', 'hint', 'error', 'fatal', undefined].map(toSeverity),
-    ).toEqual(['warning', 'warning', 'info', 'info', 'hint', 'error', 'error', 'error']);
+      ['Warning', 'warn', 'W', 'note', 'info', 'hint', 'error', 'fatal', undefined].map(toSeverity),
+    ).toEqual(['warning', 'warning', 'warning', 'info', 'info', 'hint', 'error', 'error', 'error']);
   });
 });
