@@ -15,4 +15,10 @@ export { OptionsError } from './server/options.js';
 export { createSidecar, type Sidecar, startSidecar } from './server/sidecar.js';
 export { createFilesSource } from './sources/files/index.js';
 export type { Source, SourceContext, SourceEvent } from './sources/source.js';
+export {
+  createValidationSource,
+  type ResolvedValidationOptions,
+  resolveValidationOptions,
+  type ValidationSettings,
+} from './sources/validation/index.js';
 export { VERSION } from './version.js';

@@ -120,4 +120,17 @@ describe('the validation channel with the real eslint', () => {
     const fixed = await ws.nextComplete('eslint', (data) => data.ok);
     expect(fixed).toMatchObject({ exitCode: 0, problems: [] });
   }, 120_000);
+
+  it('explains a run that fails without problems, with what eslint printed', async () => {
+    // ESLint 10 reads only eslint.config.*: a legacy .eslintrc is detected, and eslint says why it fails.
+    const ws = await workspace({
+      tools: ['eslint'],
+      files: { '.eslintrc.json': '{ "rules": {} }', 'a.js': 'export const a = 1;\n' },
+    });
+    const run = await ws.nextComplete('eslint');
+    expect(run).toMatchObject({ ok: false, exitCode: 2, problems: [] });
+    expect(run.error).toMatch(
+      /^exited with code 2 and reported no problems: [\s\S]*eslint\.config/,
+    );
+  }, 120_000);
 });

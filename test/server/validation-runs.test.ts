@@ -159,6 +159,21 @@ describe('validation runs', () => {
     expect(ws.started('slow')[1]!.trigger).toBe('request');
   });
 
+  it('ends every run on shutdown: a cancelled complete, and no process left', async () => {
+    const ws = await workspace({
+      files: { 'sleeper.mjs': SLEEPER },
+      validation: [{ name: 'slow', command: node, args: ['sleeper.mjs'], triggers: [] }],
+    });
+    const [main, child] = (await waitFor(() => pidsOfRun(ws.root, 0), { message: 'the run' }))!;
+    const runs: unknown[] = [];
+    ws.sidecar.broadcaster.onEvent('validation', (event) => runs.push(event.data));
+    await ws.sidecar.close();
+    expect(runs).toMatchObject([{ tool: 'slow', cancelled: true }]);
+    await waitFor(() => isProcessGone(main!) && isProcessGone(child!), {
+      message: 'the run and its child to be gone',
+    });
+  });
+
   it('reports a validator that is not installed on system, and runs the others', async () => {
     const ws = await workspace({
       files: { 'check.mjs': TODO_CHECK, 'a.txt': 'TODO\n' },
