@@ -4,7 +4,7 @@
  * a timeout, and cancellation through an AbortSignal.
  */
 
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface ProcessRunOptions {
   command: string;
@@ -55,14 +55,30 @@ export function runProcess(options: ProcessRunOptions): Promise<ProcessResult> {
     let graceTimer: NodeJS.Timeout | undefined;
     let settled = false;
 
-    const child = spawn(options.command, [...options.args], {
-      cwd: options.cwd,
-      env: childEnvironment(options.env ?? process.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: process.kill(-pid) then reaches every process it started.
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(options.command, [...options.args], {
+        cwd: options.cwd,
+        env: childEnvironment(options.env ?? process.env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: process.kill(-pid) then reaches every process it started.
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Arguments Node refuses (a NUL byte, say) throw here instead of emitting 'error'.
+      resolve({
+        stdout: '',
+        stderr: '',
+        exitCode: null,
+        durationMs: 0,
+        cancelled: false,
+        timedOut: false,
+        truncated: false,
+        spawnError: (error as Error).message,
+      });
+      return;
+    }
     options.onSpawn?.(child.pid);
 
     const signalTree = (signal: NodeJS.Signals) => {

@@ -137,5 +137,12 @@ describe('runProcess', () => {
     });
     expect(result.exitCode).toBeNull();
     expect(result.spawnError).toMatch(/ENOENT/);
+    const refused = await runProcess({
+      ...defaults,
+      command: process.execPath,
+      args: ['a\0b'],
+      cwd,
+    });
+    expect(refused.spawnError).toMatch(/null bytes/);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { normalizeOptions, parseSettings } from '../../../src/server/options.js';
@@ -106,5 +107,15 @@ describe('the validation settings', () => {
     expect(problemWith('tsc')).toBe(
       'invalid "validation" in sidecar.config.json: expected a list of validators or { validators, maxConcurrent } (got "tsc")',
     );
+  });
+
+  it('accept every example in the Validation section of docs/configuration.md', () => {
+    const docs = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('## Validation'), docs.indexOf('## Discovery file'));
+    const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!));
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const example of examples) {
+      expect(() => normalizeOptions({ validation: example.validation })).not.toThrow();
+    }
   });
 });

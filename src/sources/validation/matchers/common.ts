@@ -81,6 +81,7 @@ export function toSeverity(word: string | undefined): DiagnosticSeverity {
     case 'info':
     case 'information':
     case 'note':
+    case 'notice':
     case 'message':
     case 'i':
     case 'n':

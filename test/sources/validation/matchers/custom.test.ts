@@ -56,4 +56,28 @@ describe('a custom regex matcher', () => {
       },
     ]);
   });
+
+  it("reads vitest's github-actions reporter with the matcher from the docs", () => {
+    const matchVitest = createCustomMatcher({
+      regexp:
+        '^::(error|warning|notice) file=(.+?),title=.*?,line=(\\d+),column=(\\d+)::(.*?)(?:%0A.*)?$',
+      severity: 1,
+      file: 2,
+      line: 3,
+      column: 4,
+      message: 5,
+    });
+    const paths = createWorkspacePaths('/home/dev/app');
+    expect(
+      matchVitest({ stdout: fixture('vitest-github-actions.txt'), stderr: '' }, paths),
+    ).toEqual([
+      {
+        file: 'test/a.test.ts',
+        line: 3,
+        column: 17,
+        severity: 'error',
+        message: 'AssertionError: expected 2 to be 3 // Object.is equality',
+      },
+    ]);
+  });
 });
