@@ -38,7 +38,6 @@ interface ReadyValidator {
 
 /** What one `start()` owns; `stop()` tears it down. */
 interface ValidationSession {
-  ctx: SourceContext;
   ready: Map<string, ReadyValidator>;
   unavailable: Map<string, string>;
   scheduler: RunScheduler;
@@ -89,6 +88,7 @@ export function createValidationSource(
       running.set(tool, runId);
       const started: ValidationStartedData = { runId, tool, trigger };
       ctx.emit('started', started);
+      // runProcess never rejects: a run that cannot start still ends with its `complete`.
       const result = await runProcess({
         command: validator.executable,
         args: validator.config.args,
@@ -129,13 +129,12 @@ export function createValidationSource(
     };
 
     session = {
-      ctx,
       ready,
       unavailable,
       scheduler,
       stopListening: ctx.onEvent('files', onFilesEvent),
     };
-    reportAvailability(ctx, configured.length, ready, unavailable);
+    reportAvailability(ctx, options.validators === null, ready, unavailable);
     for (const tool of ready.keys()) scheduler.request(tool, 'start');
   }
 
@@ -218,14 +217,16 @@ function changedFiles(event: SourceEvent): string[] {
 /** A validator that cannot run is reported on `system`, naming it; the others still run. */
 function reportAvailability(
   ctx: SourceContext,
-  configuredCount: number,
+  detected: boolean,
   ready: Map<string, ReadyValidator>,
   unavailable: Map<string, string>,
 ): void {
-  if (configuredCount === 0) {
+  if (ready.size + unavailable.size === 0) {
     ctx.setState(
       'unavailable',
-      'no validators: none are configured in sidecar.config.json ("validation"), and the workspace has no tsconfig.json or eslint config',
+      detected
+        ? 'no validators: none are configured ("validation" in sidecar.config.json), and the workspace has no tsconfig.json or eslint config'
+        : 'no validators: the "validation" setting lists none',
     );
     return;
   }
