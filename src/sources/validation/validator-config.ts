@@ -170,12 +170,11 @@ export function resolveValidator(config: ValidatorConfig): ResolvedValidator {
 export function resolveValidationOptions(
   settings: ValidationSettings | undefined,
 ): ResolvedValidationOptions {
-  const section = Array.isArray(settings) ? { validators: settings } : (settings ?? {});
+  const section: Exclude<ValidationSettings, unknown[]> = Array.isArray(settings)
+    ? { validators: settings }
+    : (settings ?? {});
   return Object.freeze({
     validators: section.validators ? Object.freeze(section.validators.map(resolveValidator)) : null,
-    maxConcurrent:
-      'maxConcurrent' in section && section.maxConcurrent
-        ? section.maxConcurrent
-        : availableParallelism(),
+    maxConcurrent: section.maxConcurrent ?? availableParallelism(),
   });
 }
