@@ -42,7 +42,7 @@ describe('a custom regex matcher', () => {
     const stdout = [
       'a.txt 3-4 5-6 spell check',
       'b.txt -1 1-1 no line',
-      '/tmp/c 1-1 1-1 outside',
+      '/etc/c 1-1 1-1 outside',
     ].join('\n');
     expect(match({ stdout, stderr: '' }, paths)).toEqual([
       {
