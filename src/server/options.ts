@@ -2,6 +2,11 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createLogger, LOG_LEVELS, type Logger } from '../logger.js';
+import {
+  aiSettingsSchema,
+  type ResolvedAiOptions,
+  resolveAiOptions,
+} from '../sources/ai/provider-config.js';
 import type { Source } from '../sources/source.js';
 import { generateToken, isLoopbackAddress } from './security.js';
 
@@ -25,6 +30,8 @@ export const settingsSchema = z
     maxPayload: integer(1024, 256 * 1024 * 1024),
     highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+    /** AI providers and `ai-response` stream limits; config file or code only. */
+    ai: aiSettingsSchema,
   })
   .partial()
   .strict();
@@ -51,6 +58,8 @@ export interface SidecarOptions extends Settings {
   /** Write the discovery file (the CLI does; embedding apps usually do not). */
   discovery?: boolean | { dir: string };
   logger?: Logger;
+  /** Where provider variables (`OPENAI_API_KEY`, …) are read; defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ResolvedOptions {
@@ -73,6 +82,7 @@ export interface ResolvedOptions {
   readonly discovery: false | { dir: string | undefined };
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
+  readonly ai: ResolvedAiOptions;
 }
 
 export const DEFAULTS = {
@@ -102,16 +112,25 @@ export function parseSettings(value: unknown, nameOf: (key: string) => string): 
   const parsed = settingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
+  const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
-    throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
+    const names = issue.keys.map((key) => nameOf([...path, key].join('.')));
+    throw new OptionsError(`unknown option ${names.join(', ')}`);
   }
-  const key = String(issue.path[0] ?? '');
-  const given =
-    key && typeof value === 'object' && value ? (value as Record<string, unknown>)[key] : value;
-  // Never echo a token back: error messages end up in logs and bug reports.
-  const shown = key === 'token' ? '' : ` (got ${JSON.stringify(given)})`;
-  throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message}${shown}`);
+  const given = path.reduce<unknown>(
+    (at, key) => (typeof at === 'object' && at ? (at as Record<string, unknown>)[key] : undefined),
+    value,
+  );
+  // Never echo a token or key back: error messages end up in logs and bug reports.
+  const secret =
+    path.some((key) => SECRET_SETTINGS.has(key)) ||
+    (path[0] === 'ai' && typeof given === 'object' && given !== null);
+  const shown = secret ? '' : ` (got ${JSON.stringify(given)})`;
+  throw new OptionsError(`invalid ${nameOf(path.join('.'))}: ${issue.message}${shown}`);
 }
+
+/** Settings whose values are never shown in an error (an `ai` object may hold keys). */
+const SECRET_SETTINGS = new Set(['token', 'apiKey', 'headers']);
 
 /** Fills defaults, checks what depends on several settings, and freezes the result. */
 export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
@@ -128,6 +147,12 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
   const rateLimit = settings.rateLimit ?? DEFAULTS.rateLimit;
   const logLevel = settings.logLevel ?? DEFAULTS.logLevel;
   const discovery = options.discovery ?? false;
+  let ai: ResolvedAiOptions;
+  try {
+    ai = resolveAiOptions(settings.ai, options.env ?? process.env);
+  } catch (error) {
+    throw new OptionsError(`invalid ${(error as Error).message}`);
+  }
   return Object.freeze({
     root,
     host,
@@ -148,6 +173,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
+    ai,
   });
 }
 
@@ -157,6 +183,7 @@ function pickSettings(options: SidecarOptions): Settings {
     sources: _sources,
     discovery: _discovery,
     logger: _logger,
+    env: _env,
     ...settings
   } = options;
   // Keys explicitly set to undefined mean "not given".

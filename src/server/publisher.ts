@@ -38,8 +38,17 @@ const checkAiEvent: PublishGuard = (event, data) => {
   parseOrThrow(aiChunk, data, 'INVALID_PARAMS', 'ai-response data');
 };
 
-export function createPublisher(broadcaster: EventBroadcaster): Publisher {
-  const guards = new Map<Channel, PublishGuard>([['ai-response', checkAiEvent]]);
+/**
+ * `sourceGuards` add checks of their own (the ai source's per-stream ordering); they run after
+ * the channel's shape check, so they see well-formed data.
+ */
+export function createPublisher(
+  broadcaster: EventBroadcaster,
+  sourceGuards: readonly (readonly [Channel, PublishGuard])[] = [],
+): Publisher {
+  const guards = new Map<Channel, PublishGuard[]>([['ai-response', [checkAiEvent]]]);
+  for (const [channel, guard] of sourceGuards)
+    guards.set(channel, [...(guards.get(channel) ?? []), guard]);
   return {
     publish({ channel, event, data }) {
       if (!isChannel(channel)) {
@@ -52,7 +61,7 @@ export function createPublisher(broadcaster: EventBroadcaster): Publisher {
           { channel },
         );
       }
-      guards.get(channel)?.(event, data);
+      for (const guard of guards.get(channel) ?? []) guard(event, data);
       const seq = broadcaster.emit(channel, event as never, (data ?? null) as never);
       return { channel, seq };
     },

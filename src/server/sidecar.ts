@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
+import { createAiSource } from '../sources/ai/index.js';
 import { createFilesSource } from '../sources/files/index.js';
 import type { Source } from '../sources/source.js';
 import { VERSION } from '../version.js';
@@ -66,8 +67,20 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const startedAt = Date.now();
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
-  const publisher = createPublisher(broadcaster);
-  const sources: Source[] = options.sources ?? [createFilesSource()];
+  const sources: Source[] = options.sources ?? [createFilesSource(), createAiSource(options.ai)];
+  const publisher = createPublisher(
+    broadcaster,
+    sources.flatMap((source) =>
+      source.guardPublish
+        ? [
+            [
+              source.channel,
+              (event: string, data: unknown) => source.guardPublish!(event, data),
+            ] as const,
+          ]
+        : [],
+    ),
+  );
   const runner = createSourceRunner({ sources, root: options.root, broadcaster, methods, log });
   const policy = createAccessPolicy({
     token: options.token,
