@@ -72,18 +72,24 @@ async function publish(client: RawClient, event: string, data: AiChunkData) {
   return client.response(id);
 }
 
-function streamEvents(client: RawClient, id: string): EventMessage<'ai-response'>[] {
+type AiEvent = EventMessage<'ai-response', 'chunk' | 'done' | 'error'>;
+
+function streamEvents(client: RawClient, id: string): AiEvent[] {
   return client.messages.filter(
-    (m): m is EventMessage<'ai-response'> =>
+    (m): m is AiEvent =>
       m.type === 'event' && m.channel === 'ai-response' && (m.data as AiChunkData).id === id,
   );
 }
 
-const ended = (client: RawClient, id: string) => () =>
-  streamEvents(client, id).find((m) => m.data.finished);
+/** The event that ended stream `id`, once it has arrived. */
+async function streamEnd(client: RawClient, id: string, message = 'the last event') {
+  const last = await waitFor(() => streamEvents(client, id).find((m) => m.data.finished), {
+    message,
+  });
+  return last!;
+}
 
-const textOf = (events: EventMessage<'ai-response'>[]) =>
-  events.map((m) => (m.data as AiChunkData).chunk).join('');
+const textOf = (events: AiEvent[]) => events.map((m) => (m.data as AiChunkData).chunk).join('');
 
 const chunk = (id: string, text: string, index: number, finished = false) => ({
   id,
@@ -131,7 +137,7 @@ describe('ai-response producers', () => {
       message: expect.stringContaining('has already ended'),
     });
 
-    await waitFor(ended(viewer, 's1'), { message: 'the done event' });
+    await streamEnd(viewer, 's1', 'the done event');
     const events = streamEvents(viewer, 's1');
     expect(events.map((m) => [m.event, (m.data as AiChunkData).index])).toEqual([
       ['chunk', 0],
@@ -146,7 +152,7 @@ describe('ai-response producers', () => {
     const producer = await rawClient(sidecar);
     const viewer = await subscribed(sidecar);
     await publish(producer, 'chunk', chunk('quiet', 'I was about to say', 0));
-    const last = await waitFor(ended(viewer, 'quiet'), { message: 'the timeout' });
+    const last = await streamEnd(viewer, 'quiet', 'the timeout');
     expect(last).toMatchObject({
       event: 'error',
       data: {
@@ -193,7 +199,7 @@ describe('ai-response producers', () => {
     expect(state.lastIndex).toBeGreaterThanOrEqual(19);
     expect(state.finished).toBe(false);
     expect(state.text).toBe(words.slice(0, state.lastIndex + 1).join(''));
-    await waitFor(ended(late, 'long'), { message: 'the done event' });
+    await streamEnd(late, 'long', 'the done event');
     // The panel's rule: skip live chunks at or below lastIndex, append the others.
     const live = streamEvents(late, 'long').filter(
       (m) => (m.data as AiChunkData).index > state.lastIndex,
@@ -224,7 +230,7 @@ describe('ai.chat', () => {
     });
     const { id } = result as { id: string };
     expect(id).toMatch(/^chat-/);
-    const done = await waitFor(ended(viewer, id), { message: 'the done event' });
+    const done = await streamEnd(viewer, id, 'the done event');
     const events = streamEvents(viewer, id);
     expect(events.map((m) => (m.data as AiChunkData).index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(events.slice(0, -1).every((m) => m.event === 'chunk' && !m.data.finished)).toBe(true);
@@ -284,7 +290,7 @@ describe('ai.chat', () => {
       temperature: 0,
     });
     const { id } = result as { id: string };
-    const done = await waitFor(ended(viewer, id), { message: 'the done event' });
+    const done = await streamEnd(viewer, id, 'the done event');
     expect(textOf(streamEvents(viewer, id))).toBe('Bonjour !');
     expect(done.data).toMatchObject({
       stopReason: 'end_turn',
@@ -349,7 +355,7 @@ describe('ai.chat', () => {
     const viewer = await subscribed(sidecar);
     const { id } = (await call(viewer, 'ai.chat', { messages: [{ role: 'user', content: 'hi' }] }))
       .result as { id: string };
-    const last = await waitFor(ended(viewer, id), { message: 'the error event' });
+    const last = await streamEnd(viewer, id, 'the error event');
     expect(last).toMatchObject({
       event: 'error',
       data: {
@@ -378,7 +384,7 @@ describe('ai.chat', () => {
     const viewer = await subscribed(sidecar);
     const { id } = (await call(viewer, 'ai.chat', { messages: [{ role: 'user', content: 'hi' }] }))
       .result as { id: string };
-    const last = await waitFor(ended(viewer, id), { message: 'the error event' });
+    const last = await streamEnd(viewer, id, 'the error event');
     expect(last.event).toBe('error');
     expect((last.data as AiErrorData).error).toMatchObject({
       code: 'UNAVAILABLE',
@@ -400,7 +406,7 @@ describe('ai.chat', () => {
     const viewer = await subscribed(sidecar);
     const { id } = (await call(viewer, 'ai.chat', { messages: [{ role: 'user', content: 'hi' }] }))
       .result as { id: string };
-    const last = await waitFor(ended(viewer, id), { message: 'the timeout' });
+    const last = await streamEnd(viewer, id, 'the timeout');
     expect(last).toMatchObject({ event: 'error', data: { index: 0, error: { code: 'TIMEOUT' } } });
     await waitFor(() => fake.requests[0]?.abortedByClient, {
       message: 'the request to be aborted',
@@ -433,7 +439,7 @@ describe('ai.chat', () => {
     const viewer = await subscribed(sidecar);
     const { id } = (await call(viewer, 'ai.chat', { messages: [{ role: 'user', content: 'hi' }] }))
       .result as { id: string };
-    const last = await waitFor(ended(viewer, id), { message: 'the error event' });
+    const last = await streamEnd(viewer, id, 'the error event');
     expect((last.data as AiErrorData).error).toMatchObject({
       code: 'UNAUTHORIZED',
       message: 'openai answered HTTP 401: Incorrect API key provided: [redacted].',
