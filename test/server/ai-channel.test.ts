@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import type {
@@ -211,6 +214,21 @@ describe('ai-response producers', () => {
     // The seq ai.get gives is the stream's last event before the live ones.
     expect(live[0]!.seq).toBeGreaterThan(state.seq);
   });
+
+  it('receives a whole stream from the example producer script', async () => {
+    const { sidecar } = await aiSidecar();
+    const viewer = await subscribed(sidecar);
+    const script = fileURLToPath(new URL('../../examples/publish-ai-stream.mjs', import.meta.url));
+    const text = 'Tokens arrive one by one, in order.';
+    const { stdout } = await promisify(execFile)(process.execPath, [script, text], {
+      env: { ...process.env, SIDECAR_URL: sidecar.url, SIDECAR_TOKEN: TEST_TOKEN, DELAY_MS: '0' },
+    });
+    const id = /published (example-\S+):/.exec(stdout)?.[1];
+    expect(id).toBeDefined();
+    const last = await streamEnd(viewer, id!);
+    expect(last).toMatchObject({ event: 'done', data: { index: 7, finished: true } });
+    expect(textOf(streamEvents(viewer, id!))).toBe(text);
+  });
 });
 
 describe('ai.chat', () => {
@@ -320,7 +338,14 @@ describe('ai.chat', () => {
       await call(viewer, 'ai.chat', { messages: [{ role: 'user', content: 'A story' }] })
     ).result as { id: string };
     await waitFor(() => streamEvents(viewer, id).length === 1, { message: 'the first chunk' });
-    expect((await call(viewer, 'ai.cancel', { id })).result).toEqual({ cancelled: true });
+    const cancel = await call(viewer, 'ai.cancel', { id });
+    expect(cancel.result).toEqual({ cancelled: true });
+    // The closing done is sent before the response, so nothing of the stream comes after it.
+    const doneAt = viewer.messages.findIndex(
+      (m) => m.type === 'event' && (m.data as AiChunkData).finished,
+    );
+    expect(doneAt).toBeGreaterThan(-1);
+    expect(doneAt).toBeLessThan(viewer.messages.indexOf(cancel));
     await waitFor(() => fake.requests[0]?.abortedByClient, {
       message: 'the provider to see the request aborted',
     });
