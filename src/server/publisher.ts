@@ -7,6 +7,7 @@ import {
   type PublishRequestBody,
   type PublishResult,
 } from '../protocol.js';
+import type { Source } from '../sources/source.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError } from './errors.js';
 import { parseOrThrow } from './validation.js';
@@ -39,16 +40,20 @@ const checkAiEvent: PublishGuard = (event, data) => {
 };
 
 /**
- * `sourceGuards` add checks of their own (the ai source's per-stream ordering); they run after
- * the channel's shape check, so they see well-formed data.
+ * Sources add checks of their own for their channel (the ai source's per-stream order); they
+ * run after the channel's shape check, so they see well-formed data.
  */
 export function createPublisher(
   broadcaster: EventBroadcaster,
-  sourceGuards: readonly (readonly [Channel, PublishGuard])[] = [],
+  sources: readonly Pick<Source, 'channel' | 'guardPublish'>[] = [],
 ): Publisher {
   const guards = new Map<Channel, PublishGuard[]>([['ai-response', [checkAiEvent]]]);
-  for (const [channel, guard] of sourceGuards)
+  for (const source of sources) {
+    const { channel, guardPublish } = source;
+    if (!guardPublish) continue;
+    const guard: PublishGuard = (event, data) => guardPublish.call(source, event, data);
     guards.set(channel, [...(guards.get(channel) ?? []), guard]);
+  }
   return {
     publish({ channel, event, data }) {
       if (!isChannel(channel)) {

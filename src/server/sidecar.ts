@@ -68,19 +68,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
   const sources: Source[] = options.sources ?? [createFilesSource(), createAiSource(options.ai)];
-  const publisher = createPublisher(
-    broadcaster,
-    sources.flatMap((source) =>
-      source.guardPublish
-        ? [
-            [
-              source.channel,
-              (event: string, data: unknown) => source.guardPublish!(event, data),
-            ] as const,
-          ]
-        : [],
-    ),
-  );
+  const publisher = createPublisher(broadcaster, sources);
   const runner = createSourceRunner({ sources, root: options.root, broadcaster, methods, log });
   const policy = createAccessPolicy({
     token: options.token,

@@ -6,7 +6,13 @@
 
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { AiChunkData, AiErrorData, AiModelsResult, ErrorBody } from '../../protocol.js';
+import type {
+  AiChunkData,
+  AiErrorData,
+  AiEventKind,
+  AiModelsResult,
+  ErrorBody,
+} from '../../protocol.js';
 import { SidecarError } from '../../server/errors.js';
 import { defineMethod } from '../../server/methods.js';
 import type { Source, SourceContext } from '../source.js';
@@ -55,15 +61,16 @@ export function createAiSource(options: ResolvedAiOptions = resolveAiOptions()):
   let stopListening: (() => void) | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
 
-  /** Ends a stream with a last, empty event at its next index (no-op once it has ended). */
-  function endStream(id: string, event: 'done' | 'error', extra: Record<string, unknown>): void {
+  /** Emits a stream's next event at the index after its last one; a no-op once it has ended. */
+  function emitNext(id: string, event: AiEventKind, chunk: string, extra = {}): void {
     const stream = streams.lookup(id);
     if (!ctx || !stream || stream.finished) return;
-    ctx.emit(event, { id, chunk: '', index: stream.lastIndex + 1, finished: true, ...extra });
+    const finished = event !== 'chunk';
+    ctx.emit(event, { id, chunk, index: stream.lastIndex + 1, finished, ...extra });
   }
 
   function fail(id: string, error: ErrorBody): void {
-    endStream(id, 'error', { error } satisfies Partial<AiErrorData>);
+    emitNext(id, 'error', '', { error } satisfies Partial<AiErrorData>);
   }
 
   function abortChat(id: string): boolean {
@@ -77,6 +84,9 @@ export function createAiSource(options: ResolvedAiOptions = resolveAiOptions()):
   function sweep(): void {
     const cutoff = Date.now() - options.streamTimeoutMs;
     for (const stream of streams.silentSince(cutoff)) {
+      ctx?.log.debug(
+        `stream ${stream.id} timed out after ${options.streamTimeoutMs} ms of silence`,
+      );
       fail(stream.id, {
         code: 'TIMEOUT',
         message: `stream "${stream.id}" was silent for more than ${options.streamTimeoutMs} ms`,
@@ -88,13 +98,9 @@ export function createAiSource(options: ResolvedAiOptions = resolveAiOptions()):
 
   function writerFor(id: string): ChatStreamWriter {
     return {
-      text(text) {
-        const stream = streams.lookup(id);
-        if (!ctx || !stream || stream.finished) return;
-        ctx.emit('chunk', { id, chunk: text, index: stream.lastIndex + 1, finished: false });
-      },
+      text: (text) => emitNext(id, 'chunk', text),
       activity: () => streams.touch(id),
-      done: (extra) => endStream(id, 'done', extra),
+      done: (extra) => emitNext(id, 'done', '', extra),
       fail: (error) => fail(id, error),
     };
   }
@@ -160,7 +166,7 @@ export function createAiSource(options: ResolvedAiOptions = resolveAiOptions()):
       handler({ id }) {
         if (!chats.has(id)) return { cancelled: false };
         // The closing event goes out first, so nothing the aborted run still had is sent.
-        endStream(id, 'done', { stopReason: 'cancelled', cancelled: true });
+        emitNext(id, 'done', '', { stopReason: 'cancelled', cancelled: true });
         return { cancelled: abortChat(id) };
       },
     }),

@@ -4,7 +4,7 @@
  * streams are found in it. Bounded by count and by how long finished streams are kept.
  */
 
-import type { AiChunkData, AiEventKind, AiStreamState } from '../../protocol.js';
+import type { AiChunkData, AiStreamState } from '../../protocol.js';
 import { SidecarError } from '../../server/errors.js';
 
 export interface StreamRegistryOptions {
@@ -28,7 +28,8 @@ export interface StreamRecord {
   finished: boolean;
   seq: number;
   truncated: boolean;
-  end?: { event: AiEventKind; data: AiChunkData };
+  /** The event that ended the stream; a `chunk` with `finished: true` counts as `done`. */
+  end?: AiStreamState['end'];
   /** Last event or upstream activity, for the silence timeout and for expiry. */
   updatedAt: number;
 }
@@ -37,7 +38,10 @@ export interface StreamRegistry {
   lookup(id: string): Readonly<StreamRecord> | undefined;
   /** The state `ai.get` answers with, or undefined for a stream not (or no longer) held. */
   state(id: string): AiStreamState | undefined;
-  /** Makes room for one more stream, dropping the oldest finished one; throws RATE_LIMITED when every held stream is still open. */
+  /**
+   * Makes room for one more stream by dropping the oldest finished one; throws RATE_LIMITED
+   * when every held stream is still open.
+   */
   ensureRoom(): void;
   /** Reserves a new stream for `ai.chat` before its first event. */
   claim(id: string): void;
@@ -112,7 +116,7 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
         seq: record.seq,
         truncated: record.truncated,
       };
-      if (record.end) state.end = record.end as AiStreamState['end'];
+      if (record.end) state.end = record.end;
       return state;
     },
     ensureRoom,
@@ -144,7 +148,7 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
       record.updatedAt = now();
       if (data.finished || event === 'done' || event === 'error') {
         record.finished = true;
-        record.end = { event: event as AiEventKind, data };
+        record.end = { event: event === 'error' ? 'error' : 'done', data };
       }
     },
     touch(id) {
