@@ -241,7 +241,9 @@ function parseHttpUrl(value: string): URL | undefined {
   }
 }
 
+/** A password in the URL, and query values long enough to be tokens (`?key=…`). */
 function urlSecrets(baseUrl: string): string[] {
   const url = new URL(baseUrl);
-  return [url.password, ...url.searchParams.values()].filter((s) => s.length >= 8);
+  const tokens = [...url.searchParams.values()].filter((value) => value.length >= 8);
+  return [url.password, decodeURIComponent(url.password), ...tokens].filter(Boolean);
 }

@@ -97,7 +97,7 @@ describe('AI provider configuration', () => {
   });
 
   it('describes a provider without its key or URL credentials', () => {
-    const [provider] = resolveAiOptions(
+    const options = resolveAiOptions(
       {
         providers: [
           {
@@ -109,8 +109,8 @@ describe('AI provider configuration', () => {
         ],
       },
       {},
-    ).providers;
-    const described = describeProvider(provider!, 'p');
+    );
+    const described = describeProvider(options.providers[0]!, 'p');
     expect(described).toEqual({
       name: 'p',
       type: 'openai-compatible',
@@ -120,6 +120,9 @@ describe('AI provider configuration', () => {
       isDefault: true,
       hasKey: true,
     });
+    expect(options.secrets).toEqual(
+      expect.arrayContaining(['sk-abc', 'pass-word-1', 'query-secret-123']),
+    );
     expect(endpoint('http://h/api/v1/?api-version=2', '/chat/completions').toString()).toBe(
       'http://h/api/v1/chat/completions?api-version=2',
     );
