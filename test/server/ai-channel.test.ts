@@ -285,6 +285,11 @@ describe('ai.chat', () => {
       env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.baseUrl },
     });
     const viewer = await subscribed(sidecar);
+    expect(sidecar.info().sources).toContainEqual({
+      name: 'ai',
+      state: 'running',
+      message: 'AI providers: anthropic (default)',
+    });
     const models = await call(viewer, 'ai.models');
     expect(models.result).toEqual({
       default: 'anthropic',

@@ -226,10 +226,17 @@ export function createAiSource(options: ResolvedAiOptions = resolveAiOptions()):
       sweepTimer = setInterval(sweep, Math.min(Math.max(10, every), 5000));
       sweepTimer.unref();
       for (const warning of options.warnings) context.log.warn(warning);
-      if (options.providers.length === 0) {
-        context.log.debug('no AI provider configured: ai.chat answers UNAVAILABLE');
-      }
+      // Shown by `sidecar status` and the dashboard: did the provider configuration take?
+      context.setState('running', describeSetup(options));
     },
     stop,
   };
+}
+
+function describeSetup(options: ResolvedAiOptions): string {
+  if (options.providers.length === 0) return 'no AI provider configured: ai.chat is unavailable';
+  const names = options.providers.map((p) =>
+    p.name === options.defaultProvider ? `${p.name} (default)` : p.name,
+  );
+  return `AI providers: ${names.join(', ')}`;
 }
