@@ -13,6 +13,7 @@ export {
 export type { ResolvedOptions, SidecarOptions } from './server/options.js';
 export { OptionsError } from './server/options.js';
 export { createSidecar, type Sidecar, startSidecar } from './server/sidecar.js';
+export { createAiSource, resolveAiOptions } from './sources/ai/index.js';
 export { createFilesSource } from './sources/files/index.js';
 export type { Source, SourceContext, SourceEvent } from './sources/source.js';
 export {

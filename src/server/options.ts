@@ -2,6 +2,11 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createLogger, LOG_LEVELS, type Logger } from '../logger.js';
+import {
+  aiSettingsSchema,
+  type ResolvedAiOptions,
+  resolveAiOptions,
+} from '../sources/ai/provider-config.js';
 import type { Source } from '../sources/source.js';
 import {
   type ResolvedValidationOptions,
@@ -31,6 +36,8 @@ export const settingsSchema = z
     highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
     validation: validationSettingsSchema,
+    /** AI providers and `ai-response` stream limits; config file or code only. */
+    ai: aiSettingsSchema,
   })
   .partial()
   .strict();
@@ -57,6 +64,8 @@ export interface SidecarOptions extends Settings {
   /** Write the discovery file (the CLI does; embedding apps usually do not). */
   discovery?: boolean | { dir: string };
   logger?: Logger;
+  /** Where provider variables (`OPENAI_API_KEY`, …) are read; defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ResolvedOptions {
@@ -80,6 +89,7 @@ export interface ResolvedOptions {
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
   readonly validation: ResolvedValidationOptions;
+  readonly ai: ResolvedAiOptions;
 }
 
 export const DEFAULTS = {
@@ -120,10 +130,16 @@ export function parseSettings(value: unknown, nameOf: (key: string) => string): 
   }
   const [first, ...inner] = issue.path;
   const key = String(first ?? '');
-  // Never echo a token back: error messages end up in logs and bug reports.
+  // Never echo a token or key back: error messages end up in logs and bug reports.
   const given = valueAt(value, issue.path);
-  const shown =
-    key === 'token' ? '' : given === undefined ? ' (missing)' : ` (got ${JSON.stringify(given)})`;
+  const secret =
+    issue.path.some((part) => SECRET_SETTINGS.has(String(part))) ||
+    (key === 'ai' && typeof given === 'object' && given !== null);
+  const shown = secret
+    ? ''
+    : given === undefined
+      ? ' (missing)'
+      : ` (got ${JSON.stringify(given)})`;
   throw new OptionsError(`invalid ${nameOf(key)}${describePath(inner)}: ${issue.message}${shown}`);
 }
 
@@ -163,6 +179,9 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Settings whose values are never shown in an error (an `ai` object may hold keys). */
+const SECRET_SETTINGS = new Set(['token', 'apiKey', 'headers']);
+
 /** Fills defaults, checks what depends on several settings, and freezes the result. */
 export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
   const settings = parseSettings(pickSettings(options), (key) => `option "${key}"`);
@@ -178,6 +197,12 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
   const rateLimit = settings.rateLimit ?? DEFAULTS.rateLimit;
   const logLevel = settings.logLevel ?? DEFAULTS.logLevel;
   const discovery = options.discovery ?? false;
+  let ai: ResolvedAiOptions;
+  try {
+    ai = resolveAiOptions(settings.ai, options.env ?? process.env);
+  } catch (error) {
+    throw new OptionsError(`invalid ${(error as Error).message}`);
+  }
   return Object.freeze({
     root,
     host,
@@ -199,6 +224,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
     validation: resolveValidationOptions(settings.validation),
+    ai,
   });
 }
 
@@ -208,6 +234,7 @@ function pickSettings(options: SidecarOptions): Settings {
     sources: _sources,
     discovery: _discovery,
     logger: _logger,
+    env: _env,
     ...settings
   } = options;
   // Keys explicitly set to undefined mean "not given".

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
+import { createAiSource } from '../sources/ai/index.js';
 import { createFilesSource } from '../sources/files/index.js';
 import type { Source } from '../sources/source.js';
 import { createValidationSource } from '../sources/validation/index.js';
@@ -67,11 +68,12 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const startedAt = Date.now();
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
-  const publisher = createPublisher(broadcaster);
   const sources: Source[] = options.sources ?? [
     createFilesSource(),
     createValidationSource(options.validation),
+    createAiSource(options.ai),
   ];
+  const publisher = createPublisher(broadcaster, sources);
   const runner = createSourceRunner({ sources, root: options.root, broadcaster, methods, log });
   const policy = createAccessPolicy({
     token: options.token,

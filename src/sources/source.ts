@@ -36,4 +36,9 @@ export interface Source {
   snapshot?(): unknown;
   /** Request methods this source answers. */
   methods?: MethodDefinition[];
+  /**
+   * Checks a producer's publish on this source's channel before it is broadcast (after the
+   * channel's shape check); throws a SidecarError to refuse it.
+   */
+  guardPublish?(event: string, data: unknown): void;
 }
