@@ -25,11 +25,53 @@ export const settingsSchema = z
     maxPayload: integer(1024, 256 * 1024 * 1024),
     highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+    lsp: z.array(lspServerSchema()).superRefine(uniqueServerNames),
+    maxOpenFiles: integer(0, 1_000_000),
   })
   .partial()
   .strict();
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** One language server from the `lsp` section of the config file. */
+export type LspServerConfig = z.infer<ReturnType<typeof lspServerSchema>>;
+
+function lspServerSchema() {
+  return z
+    .object({
+      /** Names the server in events and on `system`; `typescript` replaces the built-in one. */
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 letters, digits, . _ or -'),
+      /** An executable on PATH, an absolute path, or a path relative to the root. */
+      command: z.string().min(1, 'must not be empty'),
+      args: z.array(z.string()).optional(),
+      /** File name endings the server handles, each with its dot: `.py`. */
+      extensions: z
+        .array(z.string().regex(/^\.[A-Za-z0-9._-]{1,32}$/, 'expected a file ending such as ".py"'))
+        .min(1, 'name at least one file ending'),
+      /** The LSP language id sent with each file; guessed from the ending when absent. */
+      languageId: z.string().min(1).max(64).optional(),
+      initializationOptions: z.unknown().optional(),
+      /** Answers the server's `workspace/configuration` requests, by dotted section. */
+      settings: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict();
+}
+
+function uniqueServerNames(servers: { name: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  servers.forEach(({ name }, index) => {
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `server name "${name}" is used twice`,
+        path: [index, 'name'],
+      });
+    }
+    seen.add(name);
+  });
+}
 
 /** Numbers arrive as strings from flags and variables; the message says what is wanted. */
 function number(min: number, max: number) {
@@ -73,6 +115,10 @@ export interface ResolvedOptions {
   readonly discovery: false | { dir: string | undefined };
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
+  /** Configured language servers, besides the built-in TypeScript one. */
+  readonly lsp: readonly LspServerConfig[];
+  /** The most files each language server is given to check. */
+  readonly maxOpenFiles: number;
 }
 
 export const DEFAULTS = {
@@ -84,6 +130,7 @@ export const DEFAULTS = {
   maxPayload: 1024 * 1024,
   highWaterMark: 8 * 1024 * 1024,
   logLevel: 'info',
+  maxOpenFiles: 2000,
 } as const;
 
 /** A bad option, named as the user gave it (`--port`, `SIDECAR_PORT`, `sidecar.config.json: port`). */
@@ -102,15 +149,23 @@ export function parseSettings(value: unknown, nameOf: (key: string) => string): 
   const parsed = settingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
+  if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
     throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
   }
   const key = String(issue.path[0] ?? '');
-  const given =
-    key && typeof value === 'object' && value ? (value as Record<string, unknown>)[key] : value;
+  // Inside a nested setting (`lsp`), name the entry and field: `lsp[0].command`.
+  const inner = issue.path
+    .slice(1)
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('');
+  const given = issue.path.reduce<unknown>(
+    (at, part) => (typeof at === 'object' && at ? (at as Record<PropertyKey, unknown>)[part] : at),
+    value,
+  );
   // Never echo a token back: error messages end up in logs and bug reports.
-  const shown = key === 'token' ? '' : ` (got ${JSON.stringify(given)})`;
-  throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message}${shown}`);
+  const shown = key === 'token' || given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
+  const where = inner ? `${nameOf(key)} at ${key}${inner}` : nameOf(key);
+  throw new OptionsError(`invalid ${where}: ${issue.message}${shown}`);
 }
 
 /** Fills defaults, checks what depends on several settings, and freezes the result. */
@@ -148,6 +203,8 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
+    lsp: deepFreeze(structuredClone(settings.lsp ?? [])),
+    maxOpenFiles: settings.maxOpenFiles ?? DEFAULTS.maxOpenFiles,
   });
 }
 
@@ -161,6 +218,14 @@ function pickSettings(options: SidecarOptions): Settings {
   } = options;
   // Keys explicitly set to undefined mean "not given".
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function isDirectory(path: string): boolean {

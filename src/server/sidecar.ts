@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
+import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
 import { createFilesSource } from '../sources/files/index.js';
 import type { Source } from '../sources/source.js';
 import { VERSION } from '../version.js';
@@ -67,7 +68,10 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
   const publisher = createPublisher(broadcaster);
-  const sources: Source[] = options.sources ?? [createFilesSource()];
+  const sources: Source[] = options.sources ?? [
+    createFilesSource(),
+    createDiagnosticsSource({ servers: options.lsp, maxOpenFiles: options.maxOpenFiles }),
+  ];
   const runner = createSourceRunner({ sources, root: options.root, broadcaster, methods, log });
   const policy = createAccessPolicy({
     token: options.token,
