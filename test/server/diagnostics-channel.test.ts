@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiagnosticsSnapshot } from '../../src/protocol.js';
+import type { DiagnosticsSnapshot, SnapshotMessage } from '../../src/protocol.js';
 import {
   type DiagnosticsHarness,
   processGroupMembers,
@@ -86,7 +86,7 @@ describe('the diagnostics channel with typescript-language-server', () => {
       h.client.send({ type: 'subscribe', channels: ['diagnostics'], id: 's1' });
       await h.client.response('s1');
       const snapshot = h.client.messages.findLast(
-        (m) => m.type === 'snapshot' && m.channel === 'diagnostics',
+        (m): m is SnapshotMessage => m.type === 'snapshot' && m.channel === 'diagnostics',
       )?.data as DiagnosticsSnapshot;
       expect(snapshot.files.map((f) => f.file)).toEqual(['src/view.ts']);
       expect(snapshot.summary.errors).toBe(1);
@@ -188,7 +188,7 @@ describe('the diagnostics channel with typescript-language-server', () => {
   it(
     'stops the server and its tsserver processes when the sidecar closes',
     async () => {
-      const [{ pid }] = h.source.servers() as [{ pid: number }];
+      const pid = h.source.servers()[0]!.pid!;
       // The group holds the language server and the tsserver processes it started.
       expect(processGroupMembers(pid).length).toBeGreaterThan(1);
       await h.close();

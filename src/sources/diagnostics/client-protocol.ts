@@ -33,7 +33,7 @@ import type { Logger } from '../../logger.js';
 
 /**
  * No `didChangeWatchedFiles`: servers watch files themselves (tsserver does). Documents are
- * sent whole on each change, which every server accepts.
+ * sent whole on each change, which every server accepts; a change on disk is also a save.
  */
 export const CLIENT_CAPABILITIES: ClientCapabilities = Object.freeze({
   general: { positionEncodings: ['utf-16'] },
@@ -45,7 +45,7 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = Object.freeze({
     diagnostics: { refreshSupport: true },
   },
   textDocument: {
-    synchronization: { dynamicRegistration: false, didSave: false, willSave: false },
+    synchronization: { dynamicRegistration: false, didSave: true, willSave: false },
     publishDiagnostics: { versionSupport: true, relatedInformation: false },
     diagnostic: { dynamicRegistration: true, relatedDocumentSupport: true },
   },

@@ -12,6 +12,7 @@ import {
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
   type InitializeParams,
@@ -65,6 +66,8 @@ interface Instance {
   process: LspConnection;
   progress: ProgressTracker;
   pull: PullDiagnostics | undefined;
+  /** Whether the server wants `didSave` (a change on disk is a save), and with the text. */
+  save: { includeText: boolean } | undefined;
 }
 
 export function createLanguageServer(options: LanguageServerOptions): LanguageServer {
@@ -105,6 +108,12 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
           textDocument: { uri: document.uri, version: document.version },
           contentChanges: [{ text: document.text }],
         });
+        if (instance.save) {
+          notify(connection, DidSaveTextDocumentNotification.type, {
+            textDocument: { uri: document.uri },
+            ...(instance.save.includeText ? { text: document.text } : {}),
+          });
+        }
         instance.pull?.documentChanged(document.uri);
       },
       didClose(uri) {
@@ -144,6 +153,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
       process: server,
       progress: createProgressTracker(() => reportRunning(instance)),
       pull: undefined,
+      save: undefined,
     };
     current = instance;
     server.onFault((fault) => handleFault(instance, fault));
@@ -197,6 +207,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
       if (spec.settings) {
         notify(connection, DidChangeConfigurationNotification.type, { settings: spec.settings });
       }
+      instance.save = saveOptionsOf(result?.capabilities?.textDocumentSync);
       const provider = result?.capabilities?.diagnosticProvider;
       if (provider && typeof provider === 'object') enablePull(instance, provider);
       reportRunning(instance);
@@ -281,6 +292,17 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
       }
       options.onState('stopped');
     },
+  };
+}
+
+/** A server's `textDocumentSync.save` option: a number (sync kind alone) asks for no saves. */
+function saveOptionsOf(sync: unknown): Instance['save'] {
+  if (typeof sync !== 'object' || sync === null) return undefined;
+  const { save } = sync as { save?: unknown };
+  if (!save) return undefined;
+  return {
+    includeText:
+      typeof save === 'object' && (save as { includeText?: unknown }).includeText === true,
   };
 }
 

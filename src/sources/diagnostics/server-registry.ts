@@ -123,7 +123,10 @@ function builtinTypeScriptServer(root: string): LanguageServerSpec | undefined {
     languageIdOf: guessLanguageId,
     initializationOptions: {
       hostInfo: 'sidecar',
-      tsserver: { path: typescriptLib },
+      // One tsserver: the separate syntax server only speeds up editor features we do not use.
+      tsserver: { path: typescriptLib, useSyntaxServer: 'never' },
+      // No typings downloaded from npm behind the user's back.
+      disableAutomaticTypingAcquisition: true,
     },
   };
 }

@@ -2,6 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiagnosticsSnapshot, SourceStateData } from '../../../src/protocol.js';
+import type { LspServerConfig } from '../../../src/server/options.js';
 import { makeTempDir, waitFor } from '../../support/server.js';
 import { type FakeServerMode, fakeServerConfig, writeFakeServer } from './fake-server.js';
 import { type DiagnosticsHarness, processGroupMembers, useDiagnosticsHarness } from './harness.js';
@@ -11,7 +12,7 @@ const start = useDiagnosticsHarness();
 /** A temp workspace with the fake server script and `files`, served with `servers`. */
 async function workspace(
   files: Record<string, string>,
-  servers: (script: string) => ReturnType<typeof fakeServerConfig>[],
+  servers: (script: string) => LspServerConfig[],
   options: Parameters<typeof start>[1] = {},
 ): Promise<DiagnosticsHarness & { root: string }> {
   const root = await makeTempDir('sidecar-diagnostics-');
@@ -212,7 +213,7 @@ describe('a misbehaving language server', () => {
   it('leaves no process behind when the sidecar closes', async () => {
     const h = await workspace({ 'a.txt': 'ERROR\n' }, fake('push'));
     await waitFor(() => h.latest('a.txt'), { message: 'a.txt' });
-    const [{ pid }] = h.source.servers() as [{ pid: number }];
+    const pid = h.source.servers()[0]!.pid!;
     expect(processGroupMembers(pid)).toContain(pid);
     await h.sidecar.close();
     await waitFor(() => processGroupMembers(pid).length === 0, { message: 'the group to be gone' });

@@ -8,6 +8,7 @@ import type {
   DiagnosticsUpdatedData,
   EventMessage,
   ServerMessage,
+  SnapshotMessage,
   SourceStateData,
 } from '../../../src/protocol.js';
 import type { Sidecar } from '../../../src/server/sidecar.js';
@@ -98,9 +99,9 @@ export async function startDiagnosticsHarness(
       return response.result as T;
     },
     snapshot: () =>
-      client.messages.find((m) => m.type === 'snapshot' && m.channel === 'diagnostics')?.data as
-        | DiagnosticsSnapshot
-        | undefined,
+      client.messages.find(
+        (m): m is SnapshotMessage => m.type === 'snapshot' && m.channel === 'diagnostics',
+      )?.data as DiagnosticsSnapshot | undefined,
     async close() {
       client.close();
       await cleanup();
