@@ -32,7 +32,7 @@ interface StoredEntry {
   counts: DiagnosticsSummary;
 }
 
-export const emptySummary = (): DiagnosticsSummary => ({
+const emptySummary = (): DiagnosticsSummary => ({
   errors: 0,
   warnings: 0,
   infos: 0,
@@ -46,7 +46,7 @@ const COUNTER_OF = {
   hint: 'hints',
 } as const satisfies Record<Diagnostic['severity'], keyof DiagnosticsSummary>;
 
-export function countBySeverity(diagnostics: readonly Diagnostic[]): DiagnosticsSummary {
+function countBySeverity(diagnostics: readonly Diagnostic[]): DiagnosticsSummary {
   const counts = emptySummary();
   for (const { severity } of diagnostics) counts[COUNTER_OF[severity]]++;
   return counts;

@@ -68,6 +68,8 @@ interface Instance {
   pull: PullDiagnostics | undefined;
   /** Whether the server wants `didSave` (a change on disk is a save), and with the text. */
   save: { includeText: boolean } | undefined;
+  /** `initialize` has been answered: the server may be reported `running`. */
+  initialized: boolean;
 }
 
 export function createLanguageServer(options: LanguageServerOptions): LanguageServer {
@@ -91,7 +93,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
   }
 
   function reportRunning(instance: Instance): void {
-    if (current !== instance) return;
+    if (current !== instance || !instance.initialized) return;
     const message = instance.progress.current() ?? options.note();
     options.onState('running', message);
   }
@@ -154,6 +156,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
       progress: createProgressTracker(() => reportRunning(instance)),
       pull: undefined,
       save: undefined,
+      initialized: false,
     };
     current = instance;
     server.onFault((fault) => handleFault(instance, fault));
@@ -203,6 +206,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
         }),
       ]);
       if (current !== instance) return;
+      instance.initialized = true;
       notify(connection, InitializedNotification.type, {});
       if (spec.settings) {
         notify(connection, DidChangeConfigurationNotification.type, { settings: spec.settings });

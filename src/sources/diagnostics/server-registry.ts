@@ -30,7 +30,7 @@ export interface ResolvedServers {
   unavailable: { name: string; reason: string }[];
 }
 
-export const TYPESCRIPT_SERVER_NAME = 'typescript';
+const TYPESCRIPT_SERVER_NAME = 'typescript';
 
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
 const JS_EXTENSIONS = ['.js', '.jsx', '.mjs', '.cjs'];

@@ -1,28 +1,20 @@
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createDocumentSync,
   type DocumentSyncOptions,
   MAX_DOCUMENT_BYTES,
 } from '../../../src/sources/diagnostics/document-sync.js';
 import { createWorkspacePaths } from '../../../src/sources/diagnostics/workspace-paths.js';
-import { makeTempDir, waitFor } from '../../support/server.js';
+import { waitFor } from '../../support/server.js';
+import { useTempWorkspaces } from './harness.js';
 
-let roots: string[] = [];
-afterEach(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-  roots = [];
-});
+const workspace = useTempWorkspaces();
 
 /** A document sync over a temp folder, whose sends are recorded as short strings. */
 async function setup(files: Record<string, string>, options: Partial<DocumentSyncOptions> = {}) {
-  const root = await makeTempDir('sidecar-docs-');
-  roots.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(join(root, file, '..'), { recursive: true });
-    await writeFile(join(root, file), text);
-  }
+  const root = await workspace(files);
   const paths = createWorkspacePaths(root);
   const removed: string[] = [];
   const sync = createDocumentSync({
@@ -140,9 +132,7 @@ describe('document sync', () => {
   });
 
   it('skips files that are too big, gone, or lead out of the root', async () => {
-    const outside = await makeTempDir('sidecar-outside-');
-    roots.push(outside);
-    await writeFile(join(outside, 'secret.ts'), 'secret');
+    const outside = await workspace({ 'secret.ts': 'secret' });
     const t = await setup({ 'big.ts': 'x'.repeat(MAX_DOCUMENT_BYTES + 1), 'ok.ts': 'ok' });
     await symlink(join(outside, 'secret.ts'), join(t.root, 'link.ts'));
     t.sync.track(['big.ts', 'gone.ts', 'link.ts', 'ok.ts']);

@@ -1,7 +1,8 @@
 /** A real sidecar (files + diagnostics) on a temp workspace, with a subscribed raw client. */
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type {
   DiagnosticsSnapshot,
@@ -18,7 +19,31 @@ import {
   type DiagnosticsSourceOptions,
 } from '../../../src/sources/diagnostics/index.js';
 import { createFilesSource } from '../../../src/sources/files/index.js';
-import { type RawClient, rawClient, startTestSidecar } from '../../support/server.js';
+import { makeTempDir, type RawClient, rawClient, startTestSidecar } from '../../support/server.js';
+
+/**
+ * For a test file: returns `workspace(files)`, which makes a temp folder holding `files`
+ * (path → text); the folders are removed after each test.
+ */
+export function useTempWorkspaces(): (
+  files?: Record<string, string>,
+  prefix?: string,
+) => Promise<string> {
+  let roots: string[] = [];
+  afterEach(async () => {
+    await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+    roots = [];
+  });
+  return async (files = {}, prefix = 'sidecar-diagnostics-') => {
+    const root = await makeTempDir(prefix);
+    roots.push(root);
+    for (const [file, text] of Object.entries(files)) {
+      await mkdir(join(root, file, '..'), { recursive: true });
+      await writeFile(join(root, file), text);
+    }
+    return root;
+  };
+}
 
 export interface DiagnosticsHarness {
   sidecar: Sidecar;

@@ -1,28 +1,14 @@
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   findExecutable,
   guessLanguageId,
   resolveLanguageServers,
 } from '../../../src/sources/diagnostics/server-registry.js';
-import { makeTempDir } from '../../support/server.js';
+import { useTempWorkspaces } from './harness.js';
 
-let roots: string[] = [];
-afterEach(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-  roots = [];
-});
-
-async function workspace(files: Record<string, string>): Promise<string> {
-  const root = await makeTempDir('sidecar-registry-');
-  roots.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(join(root, file, '..'), { recursive: true });
-    await writeFile(join(root, file), text);
-  }
-  return root;
-}
+const workspace = useTempWorkspaces();
 
 describe('the server registry', () => {
   it('runs nothing in a workspace without tsconfig/jsconfig and no configured servers', async () => {

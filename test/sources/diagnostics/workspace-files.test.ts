@@ -1,25 +1,13 @@
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasEnding, listWorkspaceFiles } from '../../../src/sources/diagnostics/workspace-files.js';
 import { createWorkspacePaths } from '../../../src/sources/diagnostics/workspace-paths.js';
-import { makeTempDir } from '../../support/server.js';
+import { useTempWorkspaces } from './harness.js';
 
-let roots: string[] = [];
-afterEach(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-  roots = [];
-});
-
-async function workspace(files: string[]): Promise<string> {
-  const root = await makeTempDir('sidecar-walk-');
-  roots.push(root);
-  for (const file of files) {
-    await mkdir(join(root, file, '..'), { recursive: true });
-    await writeFile(join(root, file), '');
-  }
-  return root;
-}
+const makeWorkspace = useTempWorkspaces();
+const workspace = (files: string[]) =>
+  makeWorkspace(Object.fromEntries(files.map((file) => [file, ''])));
 
 describe('listWorkspaceFiles', () => {
   it('lists matching files, skipping what git ignores, node_modules and symlinks', async () => {
@@ -66,8 +54,7 @@ describe('workspace paths', () => {
 
   it('accepts the real path of a root reached through a symbolic link', async () => {
     const real = await workspace(['a.ts']);
-    const parent = await makeTempDir('sidecar-link-');
-    roots.push(parent);
+    const parent = await makeWorkspace();
     const linked = join(parent, 'root');
     await symlink(real, linked);
     const paths = createWorkspacePaths(linked);
