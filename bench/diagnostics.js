@@ -12,7 +12,6 @@
  *   npm run build && node bench/diagnostics.js [--files 2000] [--edits 20] [--json]
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +21,7 @@ import { WebSocket } from 'ws';
 import { withTimeout } from './lib/async.js';
 import { environment, helpText, parseFlags, runBenchmark } from './lib/cli.js';
 import { cpuSince, cpuSnapshot } from './lib/cpu.js';
+import { processTree, treeTicks } from './lib/processes.js';
 import { formatCount, formatMs, formatTable, quantile } from './lib/stats.js';
 
 const FLAGS = {
@@ -78,11 +78,11 @@ async function main() {
     const clear = [];
     /** @type {ReturnType<typeof cpuSnapshot> | undefined} */
     let cpuBefore;
-    let treeTicksBefore = 0;
+    let ticksBefore = { root: 0, below: 0 };
     for (let i = 0; i < values.warmup + values.edits; i++) {
       if (i === values.warmup) {
         cpuBefore = cpuSnapshot();
-        treeTicksBefore = treeTicks(server.pid);
+        ticksBefore = treeTicks(server.pid);
       }
       const broken = performance.now();
       const sawError = updated(EDITED, (errors) => errors > 0);
@@ -101,11 +101,16 @@ async function main() {
     if (!json) process.stderr.write('\n');
     const cpu = cpuBefore && cpuSince(cpuBefore);
     const measuredMs = performance.now() - (cpuBefore?.at ?? 0);
-    const sidecarCores = ((treeTicks(server.pid) - treeTicksBefore) * 10) / measuredMs;
+    const ticksAfter = treeTicks(server.pid);
+    const coresOf = (/** @type {number} */ ticks) => (ticks * 10) / measuredMs;
+    const sidecarCores = coresOf(ticksAfter.root - ticksBefore.root);
+    const serverCores = coresOf(ticksAfter.below - ticksBefore.below);
     const load = cpu && {
       sidecarCores,
+      serverCores,
       benchCores: cpu.benchCores,
-      otherCores: cpu.otherCores === null ? null : Math.max(0, cpu.otherCores - sidecarCores),
+      otherCores:
+        cpu.otherCores === null ? null : Math.max(0, cpu.otherCores - sidecarCores - serverCores),
     };
     const tree = server.pid === undefined ? undefined : processTree(server.pid);
     if (subscriber.unexpected.size > 0) {
@@ -261,83 +266,10 @@ async function connect(url) {
 }
 
 /**
- * The sidecar process and every process below it (the language servers), from /proc: resident
- * memory in bytes and CPU time in ticks of 10 ms. Undefined off Linux.
- *
- * @param {number} pid
- */
-function processTree(pid) {
-  if (process.platform !== 'linux') return undefined;
-  /** @type {Map<number, { ppid: number, rss: number, ticks: number }>} */
-  const processes = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the parenthesised name: ppid is the 2nd, utime the 12th, stime the 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      processes.set(Number(entry), {
-        ppid: Number(fields[1]),
-        rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024,
-        ticks: Number(fields[11]) + Number(fields[12]),
-      });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const children = (/** @type {number} */ parent) =>
-    [...processes].filter(([, p]) => p.ppid === parent).map(([child]) => child);
-  const below = [];
-  const queue = children(pid);
-  while (queue.length > 0) {
-    const next = /** @type {number} */ (queue.shift());
-    below.push(next);
-    queue.push(...children(next));
-  }
-  const describe = (/** @type {number} */ p) => ({
-    name: describeProcess(p),
-    rss: processes.get(p)?.rss ?? 0,
-    ticks: processes.get(p)?.ticks ?? 0,
-  });
-  return { sidecar: describe(pid), servers: below.map(describe) };
-}
-
-/**
- * CPU ticks used so far by the sidecar and its language servers.
- *
- * @param {number | undefined} pid
- */
-function treeTicks(pid) {
-  const tree = pid === undefined ? undefined : processTree(pid);
-  if (!tree) return 0;
-  return [tree.sidecar, ...tree.servers].reduce((sum, p) => sum + p.ticks, 0);
-}
-
-/**
- * A short name for a process: its script, and the role tsserver gives it.
- *
- * @param {number} pid
- */
-function describeProcess(pid) {
-  try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    const script = args.find((arg) => /\.(m?js|cjs)$/.test(arg));
-    if (!script) return args[0] ?? String(pid);
-    const name = script.includes('typescript-language-server')
-      ? 'typescript-language-server'
-      : (script.split(/[\\/]/).at(-1) ?? script);
-    const role = args[args.indexOf('--serverMode') + 1];
-    return args.includes('--serverMode') ? `${name} (${role})` : name;
-  } catch {
-    return String(pid);
-  }
-}
-
-/**
  * @param {{ values: Record<string, number>, json: boolean, firstReportMs: number,
  *   appear: number[], clear: number[], tree: ReturnType<typeof processTree>,
- *   load: { sidecarCores: number, benchCores: number, otherCores: number | null } | undefined,
+ *   load: { sidecarCores: number, serverCores: number, benchCores: number,
+ *     otherCores: number | null } | undefined,
  * }} results
  */
 function report({ values, json, firstReportMs, appear, clear, tree, load }) {
@@ -384,21 +316,22 @@ function report({ values, json, firstReportMs, appear, clear, tree, load }) {
     const cores = (/** @type {number | null} */ n) => (n === null ? '?' : n.toFixed(2));
     lines.push(
       '',
-      `cores used during the measured edits: sidecar + language servers ${cores(load.sidecarCores)}, ` +
-        `this client ${cores(load.benchCores)}, other processes ${cores(load.otherCores)}`,
+      `cores used during the measured edits: sidecar ${cores(load.sidecarCores)}, ` +
+        `language servers ${cores(load.serverCores)}, this client ${cores(load.benchCores)}, ` +
+        `other processes ${cores(load.otherCores)}`,
     );
   }
   if (tree) {
-    const servers = tree.servers.reduce((sum, p) => sum + p.rss, 0);
+    const servers = tree.below.reduce((sum, p) => sum + p.rss, 0);
     lines.push(
       '',
       formatTable(
         ['memory (RSS)', 'MB'],
         [
-          ['sidecar', mb(tree.sidecar.rss)],
-          ...tree.servers.map(({ name, rss }) => [`  ${name}`, mb(rss)]),
-          [`language servers (${tree.servers.length} processes)`, mb(servers)],
-          ['total', mb(tree.sidecar.rss + servers)],
+          ['sidecar', mb(tree.root.rss)],
+          ...tree.below.map(({ name, rss }) => [`  ${name}`, mb(rss)]),
+          [`language servers (${tree.below.length} processes)`, mb(servers)],
+          ['total', mb(tree.root.rss + servers)],
         ],
       ),
     );
