@@ -121,12 +121,15 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     dispose();
   };
 
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
+    child.once('exit', async (code, signal) => {
       if (pid !== undefined) {
         killGroup(pid); // whatever the server started dies with it
         liveGroups.delete(pid);
       }
+      // Its last words on stderr may still be in the pipe: they explain the crash.
+      await Promise.race([closed, new Promise((wait) => setTimeout(wait, 500).unref())]);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       const why = stderrTail.trim().split('\n').slice(-3).join(' | ');
       fault({ kind: 'exit', message: why ? `${how}: ${why}` : how });
