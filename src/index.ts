@@ -10,10 +10,15 @@ export {
   type MethodDefinition,
   noParams,
 } from './server/methods.js';
-export type { ResolvedOptions, SidecarOptions } from './server/options.js';
+export type { LspServerConfig, ResolvedOptions, SidecarOptions } from './server/options.js';
 export { OptionsError } from './server/options.js';
 export { createSidecar, type Sidecar, startSidecar } from './server/sidecar.js';
 export { createAiSource, resolveAiOptions } from './sources/ai/index.js';
+export {
+  createDiagnosticsSource,
+  type DiagnosticsSource,
+  type DiagnosticsSourceOptions,
+} from './sources/diagnostics/index.js';
 export { createFilesSource } from './sources/files/index.js';
 export type { Source, SourceContext, SourceEvent } from './sources/source.js';
 export {

@@ -131,11 +131,21 @@ export interface DiagnosticsSummary {
   infos: number;
   hints: number;
 }
-export interface DiagnosticsUpdatedData {
+/** One file's latest diagnostics from one language server. */
+export interface DiagnosticsFileEntry {
+  /** Relative to the workspace root, `/`-separated. */
   file: string;
   uri: string;
   server: string;
   diagnostics: Diagnostic[];
+}
+/** `updated`: one file's new set from one server (empty = fixed), with the workspace totals. */
+export interface DiagnosticsUpdatedData extends DiagnosticsFileEntry {
+  summary: DiagnosticsSummary;
+}
+/** The `diagnostics` snapshot and the result of `diagnostics.get`: every file with problems. */
+export interface DiagnosticsSnapshot {
+  files: DiagnosticsFileEntry[];
   summary: DiagnosticsSummary;
 }
 
@@ -337,7 +347,7 @@ export interface ServerInfo {
 /** Every method of the protocol, its params and its result. */
 export interface MethodMap {
   'server.info': { params: Record<string, never> | undefined; result: ServerInfo };
-  'diagnostics.get': { params: { file?: string } | undefined; result: unknown };
+  'diagnostics.get': { params: { file?: string } | undefined; result: DiagnosticsSnapshot };
   'git.status': { params: Record<string, never> | undefined; result: GitStatus };
   'git.log': {
     params: { limit?: number } | undefined;

@@ -38,11 +38,53 @@ export const settingsSchema = z
     validation: validationSettingsSchema,
     /** AI providers and `ai-response` stream limits; config file or code only. */
     ai: aiSettingsSchema,
+    lsp: z.array(lspServerSchema()).superRefine(uniqueServerNames),
+    maxOpenFiles: integer(0, 1_000_000),
   })
   .partial()
   .strict();
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** One language server from the `lsp` section of the config file. */
+export type LspServerConfig = z.infer<ReturnType<typeof lspServerSchema>>;
+
+function lspServerSchema() {
+  return z
+    .object({
+      /** Names the server in events and on `system`; `typescript` replaces the built-in one. */
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 letters, digits, . _ or -'),
+      /** An executable on PATH, an absolute path, or a path relative to the root. */
+      command: z.string().min(1, 'must not be empty'),
+      args: z.array(z.string()).optional(),
+      /** File name endings the server handles, each with its dot: `.py`. */
+      extensions: z
+        .array(z.string().regex(/^\.[A-Za-z0-9._-]{1,32}$/, 'expected a file ending such as ".py"'))
+        .min(1, 'name at least one file ending'),
+      /** The LSP language id sent with each file; guessed from the ending when absent. */
+      languageId: z.string().min(1).max(64).optional(),
+      initializationOptions: z.unknown().optional(),
+      /** Answers the server's `workspace/configuration` requests, by dotted section. */
+      settings: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict();
+}
+
+function uniqueServerNames(servers: { name: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  servers.forEach(({ name }, index) => {
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `server name "${name}" is used twice`,
+        path: [index, 'name'],
+      });
+    }
+    seen.add(name);
+  });
+}
 
 /** Numbers arrive as strings from flags and variables; the message says what is wanted. */
 function number(min: number, max: number) {
@@ -90,6 +132,10 @@ export interface ResolvedOptions {
   readonly sources: Source[] | undefined;
   readonly validation: ResolvedValidationOptions;
   readonly ai: ResolvedAiOptions;
+  /** Configured language servers, besides the built-in TypeScript one. */
+  readonly lsp: readonly LspServerConfig[];
+  /** The most files each language server is given to check. */
+  readonly maxOpenFiles: number;
 }
 
 export const DEFAULTS = {
@@ -101,6 +147,7 @@ export const DEFAULTS = {
   maxPayload: 1024 * 1024,
   highWaterMark: 8 * 1024 * 1024,
   logLevel: 'info',
+  maxOpenFiles: 2000,
 } as const;
 
 /** A bad option, named as the user gave it (`--port`, `SIDECAR_PORT`, `sidecar.config.json: port`). */
@@ -225,6 +272,8 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     sources: options.sources,
     validation: resolveValidationOptions(settings.validation),
     ai,
+    lsp: deepFreeze(structuredClone(settings.lsp ?? [])),
+    maxOpenFiles: settings.maxOpenFiles ?? DEFAULTS.maxOpenFiles,
   });
 }
 
@@ -239,6 +288,14 @@ function pickSettings(options: SidecarOptions): Settings {
   } = options;
   // Keys explicitly set to undefined mean "not given".
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function isDirectory(path: string): boolean {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
 import { createAiSource } from '../sources/ai/index.js';
+import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
 import { createFilesSource } from '../sources/files/index.js';
 import type { Source } from '../sources/source.js';
 import { createValidationSource } from '../sources/validation/index.js';
@@ -70,6 +71,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const methods = createMethodRegistry();
   const sources: Source[] = options.sources ?? [
     createFilesSource(),
+    createDiagnosticsSource({ servers: options.lsp, maxOpenFiles: options.maxOpenFiles }),
     createValidationSource(options.validation),
     createAiSource(options.ai),
   ];

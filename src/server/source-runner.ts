@@ -44,6 +44,7 @@ export function createSourceRunner(deps: {
       log: log.child(source.name),
       emit: (event, data) => broadcaster.emit(source.channel, event as never, data as never),
       setState: (state, message) => setState(source.name, state, message),
+      setPartState: (part, state, message) => setState(`${source.name}:${part}`, state, message),
       onEvent: (channel: Channel, listener) => broadcaster.onEvent(channel, listener),
     };
   }

@@ -19,6 +19,11 @@ export interface SourceContext {
   emit(event: string, data: unknown): number;
   /** Report a state change on `system` (`source` event), e.g. `unavailable` with the reason. */
   setState(state: SourceState, message?: string): void;
+  /**
+   * Report the state of one part of this source that runs on its own (a language server),
+   * on `system` as `<source>:<part>`, so one part failing does not hide the others.
+   */
+  setPartState(part: string, state: SourceState, message?: string): void;
   /** Listen to another channel's events in-process; returns a function that stops listening. */
   onEvent(channel: Channel, listener: (event: SourceEvent) => void): () => void;
 }

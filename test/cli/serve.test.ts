@@ -233,6 +233,33 @@ describe('bad flags and config', () => {
     const badEnv = run(['serve', '--root', await makeTempDir()], { SIDECAR_HISTORY: 'lots' });
     expect(await badEnv.exited).toBe(2);
     expect(badEnv.stderr()).toContain('SIDECAR_HISTORY');
+    const badServer = await makeTempDir();
+    const lsp = [{ name: 'py', command: 'pyright-langserver', extensions: 'py' }];
+    await writeFile(join(badServer, 'sidecar.config.json'), JSON.stringify({ lsp }));
+    const badLsp = run(['serve', '--root', badServer]);
+    expect(await badLsp.exited).toBe(2);
+    expect(badLsp.stderr()).toContain('invalid "lsp" in sidecar.config.json at [0].extensions');
+  });
+});
+
+describe('language servers from the config file', () => {
+  it('reports a configured server that is not installed on system, and serves on', async () => {
+    const root = await makeTempDir();
+    const lsp = [{ name: 'missing', command: 'no-such-language-server', extensions: ['.py'] }];
+    await writeFile(join(root, 'sidecar.config.json'), JSON.stringify({ lsp }));
+    const runtimeDir = await makeTempDir('sidecar-runtime-');
+    const server = run(['serve', '--root', root, '--port', '0'], { XDG_RUNTIME_DIR: runtimeDir });
+    await waitFor(() => server.stdout().includes('WebSocket:'), { message: 'the banner' });
+    const status = run(['status', '--json', '--root', root], { XDG_RUNTIME_DIR: runtimeDir });
+    expect(await status.exited).toBe(0);
+    expect(JSON.parse(status.stdout()).sources).toContainEqual({
+      name: 'diagnostics:missing',
+      state: 'unavailable',
+      message:
+        'command "no-such-language-server" was not found on PATH; install it or give its full path',
+    });
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });
 

@@ -48,4 +48,34 @@ describe('options', () => {
   it('coerces numbers given as strings', () => {
     expect(parseSettings({ port: '0', history: '5' }, (k) => k)).toEqual({ port: 0, history: 5 });
   });
+
+  it('takes language servers in lsp and names a bad field inside them', () => {
+    const options = normalizeOptions({
+      lsp: [
+        { name: 'pyright', command: 'pyright-langserver', args: ['--stdio'], extensions: ['.py'] },
+      ],
+      maxOpenFiles: 500,
+    });
+    expect(options.lsp).toEqual([
+      { name: 'pyright', command: 'pyright-langserver', args: ['--stdio'], extensions: ['.py'] },
+    ]);
+    expect(Object.isFrozen(options.lsp[0]!.extensions)).toBe(true);
+    expect(options.maxOpenFiles).toBe(500);
+    expect(normalizeOptions({}).maxOpenFiles).toBe(2000);
+    const inFile = (key: string) => `"${key}" in sidecar.config.json`;
+    expect(() => parseSettings({ lsp: [{ name: 'x', extensions: ['.py'] }] }, inFile)).toThrow(
+      'invalid "lsp" in sidecar.config.json at [0].command:',
+    );
+    expect(() =>
+      parseSettings({ lsp: [{ name: 'x', command: 'x', extensions: ['py'] }] }, inFile),
+    ).toThrow('at [0].extensions[0]: expected a file ending such as ".py" (got "py")');
+    expect(() =>
+      parseSettings({ lsp: [{ name: 'x', command: 'x', extensions: ['.py'], cmd: 1 }] }, inFile),
+    ).toThrow(/at \[0\]: unknown key "cmd"/);
+    const twice = { name: 'x', command: 'x', extensions: ['.py'] };
+    expect(() => parseSettings({ lsp: [twice, twice] }, inFile)).toThrow(
+      'at [1].name: server name "x" is used twice',
+    );
+    expect(() => parseSettings({ maxOpenFiles: -1 }, inFile)).toThrow('"maxOpenFiles"');
+  });
 });
