@@ -233,6 +233,8 @@ export interface AiChunkData {
 export type SourceState = 'starting' | 'running' | 'stopped' | 'unavailable' | 'failed' | 'error';
 export interface SourceStateData {
   name: string;
+  /** The channel the source feeds, so a panel can tell why a channel is quiet (a sidecar addition). */
+  channel?: Channel;
   state: SourceState;
   message?: string;
 }
@@ -288,7 +290,7 @@ export interface ServerInfo {
   protocol: typeof PROTOCOL_VERSION;
   channels: Channel[];
   methods: string[];
-  sources: { name: string; state: SourceState; message?: string }[];
+  sources: SourceStateData[];
   clients: number;
 }
 

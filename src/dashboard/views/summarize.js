@@ -1,0 +1,52 @@
+/**
+ * One line of text for an event in the log: the few fields a developer scans for, else the
+ * data as compact JSON. Keyed by `channel/event`; unknown events fall back to JSON.
+ */
+import { count, truncate } from '../ui/dom.js';
+
+/** @type {Record<string, (data: any) => string>} */
+const SUMMARIES = {
+  'files/batch': (data) =>
+    `${count(data.count, 'change')}: ${data.events
+      .slice(0, 3)
+      .map((/** @type {any} */ entry) => `${entry.event} ${entry.file}`)
+      .join(', ')}${data.count > 3 ? ', …' : ''}`,
+  'files/ready': (data) => `${count(data.files, 'file')} watched, scanned in ${data.durationMs} ms`,
+  'diagnostics/updated': (data) =>
+    `${data.file} · ${count(data.summary?.errors ?? 0, 'error')}, ${count(data.summary?.warnings ?? 0, 'warning')} (${data.server})`,
+  'git/status': (data) =>
+    `${data.branch ?? 'detached'} @ ${data.head?.sha?.slice(0, 7) ?? '—'} · ${count(data.modified?.length ?? 0, 'modified file')}`,
+  'git/commit': (data) => `${data.sha?.slice(0, 7)} ${data.subject} — ${data.author}`,
+  'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
+  'search/results': (data) => `${data.searchId}: ${count(data.results.length, 'result')}`,
+  'search/done': (data) =>
+    `${data.searchId}: ${count(data.count, 'result')}${data.cancelled ? ', cancelled' : ''}${data.truncated ? ', truncated' : ''}`,
+  'validation/started': (data) => `${data.tool} (${data.trigger})`,
+  'validation/complete': (data) =>
+    `${data.tool}: ${data.ok ? 'ok' : count(data.problems.length, 'problem')} in ${data.durationMs} ms`,
+  'ai-response/chunk': (data) => `${data.id} #${data.index} ${JSON.stringify(data.chunk)}`,
+  'system/source': (data) => `${data.name} ${data.state}${data.message ? `: ${data.message}` : ''}`,
+};
+
+/** Events whose data is `{ file, event }`. */
+const FILE_EVENTS = new Set(['add', 'change', 'unlink', 'addDir', 'unlinkDir']);
+
+/**
+ * @param {{ channel: string, event?: string, type: string, data: unknown }} message
+ * @returns {string}
+ */
+export function summarize(message) {
+  const data = /** @type {any} */ (message.data);
+  if (message.type === 'event') {
+    if (message.channel === 'files' && FILE_EVENTS.has(message.event ?? '')) return data.file;
+    const summary = SUMMARIES[`${message.channel}/${message.event}`];
+    if (summary) {
+      try {
+        return summary(data);
+      } catch {
+        // A producer's odd data: show it raw.
+      }
+    }
+  }
+  return truncate(JSON.stringify(data) ?? 'null', 400);
+}
