@@ -3,6 +3,7 @@
  * data as compact JSON. Keyed by `channel/event`; unknown events fall back to JSON.
  */
 import { count, truncate } from '../ui/dom.js';
+import { countSeverities } from './problems.js';
 
 /** @type {Record<string, (data: any) => string>} */
 const SUMMARIES = {
@@ -12,12 +13,18 @@ const SUMMARIES = {
       .map((/** @type {any} */ entry) => `${entry.event} ${entry.file}`)
       .join(', ')}${data.count > 3 ? ', …' : ''}`,
   'files/ready': (data) => `${count(data.files, 'file')} watched, scanned in ${data.durationMs} ms`,
-  'diagnostics/updated': (data) =>
-    `${data.file} · ${count(data.summary?.errors ?? 0, 'error')}, ${count(data.summary?.warnings ?? 0, 'warning')} (${data.server})`,
+  'diagnostics/updated': (data) => {
+    const counts = Object.entries(countSeverities(data.diagnostics))
+      .filter(([, n]) => n > 0)
+      .map(([severity, n]) => count(n, severity));
+    return `${data.file} · ${counts.join(', ') || 'no problems'} (${data.server})`;
+  },
   'git/status': (data) =>
     `${data.branch ?? 'detached'} @ ${data.head?.sha?.slice(0, 7) ?? '—'} · ${count(data.modified?.length ?? 0, 'modified file')}`,
   'git/commit': (data) => `${data.sha?.slice(0, 7)} ${data.subject} — ${data.author}`,
   'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
+  'search/progress': (data) =>
+    `${data.searchId}: ${typeof data.filesSearched === 'number' ? count(data.filesSearched, 'file') : 'files'} searched`,
   'search/results': (data) => `${data.searchId}: ${count(data.results.length, 'result')}`,
   'search/done': (data) =>
     `${data.searchId}: ${count(data.count, 'result')}${data.cancelled ? ', cancelled' : ''}${data.truncated ? ', truncated' : ''}`,
@@ -25,6 +32,9 @@ const SUMMARIES = {
   'validation/complete': (data) =>
     `${data.tool}: ${data.ok ? 'ok' : count(data.problems.length, 'problem')} in ${data.durationMs} ms`,
   'ai-response/chunk': (data) => `${data.id} #${data.index} ${JSON.stringify(data.chunk)}`,
+  'ai-response/done': (data) => `${data.id} #${data.index} finished`,
+  'ai-response/error': (data) =>
+    `${data.id} #${data.index} ${data.error?.code ?? ''} ${data.error?.message ?? data.message ?? ''}`,
   'system/source': (data) => `${data.name} ${data.state}${data.message ? `: ${data.message}` : ''}`,
 };
 
