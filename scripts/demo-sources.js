@@ -123,11 +123,11 @@ export const VALIDATION = {
 const SEARCHABLE = {
   'src/api/client.ts': [
     'export async function fetchJson<T>(path: string): Promise<T> {',
-    '  return fetchJson<Cart>(`/carts/${id}`);',
+    '  return fetchJson<Cart>(cartPath(id));',
   ],
   'src/cart/Cart.tsx': [
     "import { fetchJson } from '../api/client';",
-    '    fetchJson<Totals>(`/carts/${cart.id}/totals`).then(setTotals);',
+    '    fetchJson<Totals>(totalsPath(cart)).then(setTotals);',
   ],
   'src/checkout/submit.ts': [
     '  const order = await fetchJson<Order>(`/orders`, { method: "POST", body });',

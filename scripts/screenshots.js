@@ -99,8 +99,8 @@ try {
       usage: { inputTokens: 412, outputTokens: 96 },
     },
   });
-  await page.locator('#log-rows tr[data-channel="ai-response"][data-event="done"]').waitFor();
-  await page.locator('#log-rows tr', { hasText: 'validate.test.ts' }).first().waitFor();
+  await page.locator('#log-rows .log-row[data-channel="ai-response"][data-event="done"]').waitFor();
+  await page.locator('#log-rows .log-row', { hasText: 'validate.test.ts' }).first().waitFor();
 
   // A search run from the page, as a user would, so its tab shows the result count.
   await page.getByRole('tab', { name: 'Search' }).click();
@@ -108,7 +108,7 @@ try {
   await page.locator('#search-query').press('Enter');
   await page.locator('#search-status[data-state="done"]').waitFor();
   await page.getByRole('tab', { name: 'Events' }).click();
-  await page.locator('#log-rows tr[data-channel="search"][data-event="done"]').waitFor();
+  await page.locator('#log-rows .log-row[data-channel="search"][data-event="done"]').waitFor();
 
   await page.screenshot({ path: join(IMAGES, 'dashboard-light.png') });
 

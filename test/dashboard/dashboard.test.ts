@@ -11,7 +11,7 @@ const open = useDashboard();
 /** The `data-key`s (epoch/channel/seq) of the log's rows. */
 const rowKeys = (page: import('playwright-core').Page) =>
   page
-    .locator('#log-rows tr[data-key]')
+    .locator('#log-rows .log-row[data-key]')
     .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.key ?? ''));
 
 describe('the dashboard in real Chromium', () => {
@@ -25,7 +25,7 @@ describe('the dashboard in real Chromium', () => {
     await page.locator('#server-facts', { hasText: sidecar.epoch }).waitFor();
 
     await writeFile(join(sidecar.options.root, 'from-the-test.txt'), 'hello');
-    const row = page.locator('#log-rows tr', { hasText: 'from-the-test.txt' });
+    const row = page.locator('#log-rows .log-row', { hasText: 'from-the-test.txt' });
     await row.first().waitFor();
     expect(await row.first().getAttribute('data-channel')).toBe('files');
     expect(problems).toEqual([]);
@@ -44,29 +44,33 @@ describe('the dashboard in real Chromium', () => {
     sidecar.broadcaster.emit('files', 'add', { file: 'src/alpha.ts', event: 'add' });
     sidecar.broadcaster.emit('files', 'add', { file: 'src/beta.ts', event: 'add' });
     sidecar.broadcaster.emit('system', 'shutdown', { reason: 'not really' });
-    await page.locator('#log-rows tr', { hasText: 'src/beta.ts' }).waitFor();
+    await page.locator('#log-rows .log-row', { hasText: 'src/beta.ts' }).waitFor();
 
     await page.locator('#log-filter').fill('alpha');
     await expect
-      .poll(() => page.locator('#log-rows tr').allTextContents())
+      .poll(() => page.locator('#log-rows .log-row').allTextContents())
       .toEqual([expect.stringContaining('src/alpha.ts')]);
     await page.locator('#log-filter').fill('');
     await page.locator('#log-channels label', { hasText: 'files' }).locator('input').uncheck();
-    await expect.poll(() => page.locator('#log-rows tr[data-channel="files"]').count()).toBe(0);
-    await page.locator('#log-rows tr[data-channel="system"]').first().waitFor();
+    await expect
+      .poll(() => page.locator('#log-rows .log-row[data-channel="files"]').count())
+      .toBe(0);
+    await page.locator('#log-rows .log-row[data-channel="system"]').first().waitFor();
     await page.locator('#log-channels label', { hasText: 'files' }).locator('input').check();
-    await expect.poll(() => page.locator('#log-rows tr[data-channel="files"]').count()).toBe(2);
+    await expect
+      .poll(() => page.locator('#log-rows .log-row[data-channel="files"]').count())
+      .toBe(2);
 
     await page.locator('#log-pause').click();
     expect(await page.locator('#log-pause').getAttribute('aria-pressed')).toBe('true');
     sidecar.broadcaster.emit('files', 'add', { file: 'src/gamma.ts', event: 'add' });
     await page.locator('#log-status', { hasText: 'paused, 1 waiting' }).waitFor();
-    expect(await page.locator('#log-rows tr', { hasText: 'src/gamma.ts' }).count()).toBe(0);
+    expect(await page.locator('#log-rows .log-row', { hasText: 'src/gamma.ts' }).count()).toBe(0);
     await page.locator('#log-pause').click();
-    await page.locator('#log-rows tr', { hasText: 'src/gamma.ts' }).waitFor();
+    await page.locator('#log-rows .log-row', { hasText: 'src/gamma.ts' }).waitFor();
 
     await page.locator('#log-clear').click();
-    await expect.poll(() => page.locator('#log-rows tr').count()).toBe(0);
+    await expect.poll(() => page.locator('#log-rows .log-row').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 
@@ -76,16 +80,62 @@ describe('the dashboard in real Chromium', () => {
     for (let i = 0; i < 5000; i++) {
       sidecar.broadcaster.emit('files', 'change', { file: `burst/f${i}.txt`, event: 'change' });
     }
-    await page.locator('#log-rows tr', { hasText: 'burst/f4999.txt' }).waitFor();
-    // The page still runs scripts and answers clicks, and the oldest rows were dropped.
+    await page.locator('#log-rows .log-row', { hasText: 'burst/f4999.txt' }).waitFor();
+    // The page still runs scripts and answers clicks.
     expect(await page.evaluate(() => 6 * 7)).toBe(42);
     await page.locator('#log-pause').click();
     expect(await page.locator('#log-pause').getAttribute('aria-pressed')).toBe('true');
-    const rows = await page.locator('#log-rows tr').count();
-    expect(rows).toBeLessThanOrEqual(1000);
-    expect(rows).toBeGreaterThan(0);
-    expect(await page.locator('#log-rows tr', { hasText: 'burst/f0.txt' }).count()).toBe(0);
+    // At most 1,000 entries are kept, the newest; only the rows in view are in the page.
+    await page.locator('#log-status', { hasText: '1,000 kept' }).waitFor();
+    expect(await page.locator('#log-rows .log-row').count()).toBeLessThan(100);
+    await page.locator('#log-filter').fill('burst/f4000.txt');
+    await page.locator('#log-status', { hasText: /^1 shown/ }).waitFor();
+    await page.locator('#log-filter').fill('burst/f3999.txt');
+    await page.locator('#log-status', { hasText: /^0 shown/ }).waitFor();
+    expect(await page.locator('#log-rows .log-row').count()).toBe(0);
     await page.locator('#log-status', { hasText: '5,000 received' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the rows a reader scrolled to in place while old ones are dropped', async () => {
+    const sidecar = await start();
+    const { page, problems } = await open(sidecar);
+    const emitFiles = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        sidecar.broadcaster.emit('files', 'change', { file: `read/f${i}.txt`, event: 'change' });
+      }
+    };
+    const received = async () =>
+      Number(
+        (await page.locator('#log-status').textContent())
+          ?.match(/([\d,]+) received/)?.[1]
+          ?.replace(/,/g, ''),
+      );
+    const rowAtTop = () =>
+      page.evaluate(() => {
+        const box = document
+          .querySelector('#panel-events [role="rowgroup"][tabindex]')!
+          .getBoundingClientRect();
+        return (
+          document.elementFromPoint(box.left + 300, box.top + 5)?.closest('.log-row')
+            ?.textContent ?? ''
+        );
+      });
+    emitFiles(0, 1000);
+    await page.locator('#log-rows .log-row', { hasText: 'read/f999.txt' }).waitFor();
+    await page.locator('#log-status', { hasText: '1,000 kept' }).waitFor();
+    const before = await received();
+    // Scroll up until read/f900.txt is the first row in view.
+    await page.evaluate(() => {
+      const scroller = document.querySelector('#panel-events [role="rowgroup"][tabindex]')!;
+      scroller.scrollTop = 900 * 20;
+    });
+    await expect.poll(rowAtTop).toContain('read/f900.txt');
+
+    emitFiles(1000, 1050); // the 50 oldest kept entries are dropped
+    await expect.poll(received).toBe(before + 50);
+    await page.locator('#log-status', { hasText: '1,000 kept' }).waitFor();
+    await expect.poll(rowAtTop).toContain('read/f900.txt');
     expect(problems).toEqual([]);
   });
 
@@ -95,7 +145,7 @@ describe('the dashboard in real Chromium', () => {
     const { page, problems } = await open(first);
     await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
     await writeFile(join(root, 'before.txt'), 'one');
-    await page.locator('#log-rows tr', { hasText: 'before.txt' }).waitFor();
+    await page.locator('#log-rows .log-row', { hasText: 'before.txt' }).waitFor();
 
     await first.close();
     await connectionState(page, /^reconnecting/);
@@ -110,10 +160,10 @@ describe('the dashboard in real Chromium', () => {
     await page.locator('#server-facts', { hasText: second.epoch }).waitFor();
     await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
     await writeFile(join(root, 'after.txt'), 'two');
-    await page.locator('#log-rows tr', { hasText: 'after.txt' }).waitFor();
+    await page.locator('#log-rows .log-row', { hasText: 'after.txt' }).waitFor();
 
-    expect(await page.locator('#log-rows tr', { hasText: 'before.txt' }).count()).toBe(1);
-    expect(await page.locator('#log-rows tr', { hasText: 'after.txt' }).count()).toBe(1);
+    expect(await page.locator('#log-rows .log-row', { hasText: 'before.txt' }).count()).toBe(1);
+    expect(await page.locator('#log-rows .log-row', { hasText: 'after.txt' }).count()).toBe(1);
     const keys = await rowKeys(page);
     expect(new Set(keys).size).toBe(keys.length);
     // The restart is visible in the log: the second server's events carry its epoch.
@@ -165,7 +215,7 @@ describe('the dashboard in real Chromium', () => {
     const sidecar = await start({ sources: [createFilesSource()] });
     const { page, problems } = await open(sidecar, { viewport: { width: 400, height: 800 } });
     await writeFile(join(sidecar.options.root, `${'long-name-'.repeat(20)}.txt`), 'x');
-    await page.locator('#log-rows tr', { hasText: 'long-name-' }).waitFor();
+    await page.locator('#log-rows .log-row', { hasText: 'long-name-' }).waitFor();
     for (const view of ['events', 'diagnostics', 'search', 'validation', 'ai']) {
       await page.locator(`#tab-${view}`).click();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(

@@ -2,29 +2,27 @@
  * The live event log across channels: per-channel toggles, a text filter, pause, clear, and a
  * cap on kept rows.
  *
- * Why it stays responsive under a burst: handlers only push the message on a queue; once per
- * animation frame the queue (cut to the cap first, so a burst of 5,000 builds at most `MAX_ROWS`
- * rows) becomes rows in one DocumentFragment, appended in one DOM write, and the oldest rows
- * beyond the cap are removed. Rows have a fixed height and the table a fixed layout, so nothing
- * around the log moves while it fills.
+ * Why it stays responsive under a burst: handlers only push the message on a queue. Once per
+ * animation frame the queue (cut to the cap first, so a burst of 5,000 makes at most `MAX_ROWS`
+ * entries) joins the kept entries, the oldest beyond the cap are dropped, and the list redraws — in one DocumentFragment, and only the rows in view (see
+ * virtual-rows.js), so a frame costs the same with 10 rows kept as with 1,000. Rows have a
+ * fixed height, so nothing around the log moves while it fills.
  */
-import {
-  formatNumber,
-  formatTime,
-  frameScheduler,
-  h,
-  isScrolledToEnd,
-  truncate,
-} from '../ui/dom.js';
+import { formatNumber, formatTime, frameScheduler, h, truncate } from '../ui/dom.js';
+import { createVirtualRows } from '../ui/virtual-rows.js';
 import { summarize } from './summarize.js';
 
 /** Rows kept (shown or filtered out); older ones are dropped. */
 export const MAX_ROWS = 1000;
+const COLUMNS = ['time', 'channel', 'event', 'seq', 'data'];
+/** A row's height in pixels: `.log-row` in style.css. */
+const ROW_HEIGHT = 20;
 
 /**
  * @typedef {{
  *   key: string, channel: string, event: string, seq: string, time: string,
- *   summary: string, details: string, haystack: string, row: HTMLTableRowElement | null,
+ *   summary: string, details: string, haystack: string, row: HTMLElement | null,
+ *   visible: boolean,
  * }} Entry
  */
 
@@ -40,8 +38,10 @@ export function mountEventLog({ client, channels, root }) {
   let paused = false;
   /** Messages not yet on screen, oldest first; never longer than twice the cap. */
   let queue = /** @type {any[]} */ ([]);
-  /** Entries on screen or hidden by the filter/toggles, oldest first; at most MAX_ROWS. */
+  /** Entries kept, shown or hidden by the filter/toggles, oldest first; at most MAX_ROWS. */
   let kept = /** @type {Entry[]} */ ([]);
+  /** The kept entries that pass the filter and toggles, oldest first. */
+  let visible = /** @type {Entry[]} */ ([]);
   let received = 0;
   let needsRebuild = false;
 
@@ -82,35 +82,38 @@ export function mountEventLog({ client, channels, root }) {
       ),
     ),
   );
-  const rows = /** @type {HTMLTableSectionElement} */ (h('tbody', { id: 'log-rows' }));
-  const scroller = h(
+  const list = createVirtualRows({
+    rowHeight: ROW_HEIGHT,
+    rowFor,
+    label: 'Events, newest last',
+    id: 'log-rows',
+  });
+  const table = h(
     'div',
-    { class: 'log-scroll', tabindex: '0', role: 'region', 'aria-label': 'Events, newest last' },
+    { class: 'log', role: 'table', 'aria-label': 'Events' },
     h(
-      'table',
-      { class: 'log' },
+      'div',
+      { role: 'rowgroup', class: 'log-head' },
       h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['time', 'channel', 'event', 'seq', 'data'].map((name) =>
-            h('th', { scope: 'col', class: `col-${name}` }, name),
-          ),
-        ),
+        'div',
+        { role: 'row', class: 'log-row', 'aria-rowindex': '1' },
+        COLUMNS.map((name) => h('span', { role: 'columnheader' }, name)),
       ),
-      rows,
     ),
+    list.scroller,
   );
   const status = h('p', { class: 'log-status', id: 'log-status' });
   root.append(
     h('div', { class: 'toolbar' }, toggles, filter, pauseButton, clearButton),
-    scroller,
+    table,
     status,
   );
 
-  const rowTemplate = h('tr', {}, h('td'), h('td'), h('td'), h('td'), h('td'));
+  const rowTemplate = h(
+    'div',
+    { role: 'row', class: 'log-row' },
+    COLUMNS.map(() => h('span', { role: 'cell' })),
+  );
   const schedule = frameScheduler(render);
 
   for (const channel of channels) {
@@ -149,8 +152,8 @@ export function mountEventLog({ client, channels, root }) {
 
   function clear() {
     kept = [];
+    visible = [];
     queue = [];
-    rows.replaceChildren();
     schedule();
   }
 
@@ -168,6 +171,7 @@ export function mountEventLog({ client, channels, root }) {
       details: json,
       haystack: `${message.channel} ${event} ${summary} ${json}`.toLowerCase(),
       row: null,
+      visible: false,
     });
   }
 
@@ -176,14 +180,15 @@ export function mountEventLog({ client, channels, root }) {
   }
 
   function rowFor(/** @type {Entry} */ entry) {
-    const row = /** @type {HTMLTableRowElement} */ (rowTemplate.cloneNode(true));
-    const cells = row.cells;
-    cells[0].textContent = entry.time;
-    cells[1].textContent = entry.channel;
-    cells[2].textContent = entry.event;
-    cells[3].textContent = entry.seq;
-    cells[4].textContent = entry.summary;
-    cells[4].title = entry.details;
+    if (entry.row) return entry.row;
+    const row = /** @type {HTMLElement} */ (rowTemplate.cloneNode(true));
+    const [time, channel, event, seq, data] = /** @type {HTMLElement[]} */ ([...row.children]);
+    time.textContent = entry.time;
+    channel.textContent = entry.channel;
+    event.textContent = entry.event;
+    seq.textContent = entry.seq;
+    data.textContent = entry.summary;
+    data.title = entry.details;
     row.dataset.channel = entry.channel;
     row.dataset.event = entry.event;
     if (entry.key) row.dataset.key = entry.key;
@@ -192,35 +197,34 @@ export function mountEventLog({ client, channels, root }) {
   }
 
   function render() {
-    const following = isScrolledToEnd(scroller);
     const needle = filter.value.trim().toLowerCase();
-    const fragment = document.createDocumentFragment();
+    let dropped = 0;
     if (!paused && queue.length > 0) {
-      const fresh = queue.slice(-MAX_ROWS).map(toEntry);
-      queue = [];
-      for (const entry of fresh) {
+      for (const entry of queue.slice(-MAX_ROWS).map(toEntry)) {
+        entry.visible = matches(entry, needle);
         kept.push(entry);
-        if (!needsRebuild && matches(entry, needle)) fragment.append(rowFor(entry));
+        if (entry.visible) visible.push(entry);
       }
+      queue = [];
       const overflow = kept.length - MAX_ROWS;
       if (overflow > 0) {
-        for (const old of kept.slice(0, overflow)) old.row?.remove();
+        // The oldest kept entries go; those of them on the list are its first ones.
+        dropped = kept.slice(0, overflow).filter((entry) => entry.visible).length;
         kept = kept.slice(overflow);
+        visible = visible.slice(dropped);
       }
     }
     if (needsRebuild) {
       needsRebuild = false;
-      for (const entry of kept) {
-        entry.row = null;
-        if (matches(entry, needle)) fragment.append(rowFor(entry));
-      }
-      rows.replaceChildren(fragment);
-    } else {
-      rows.append(fragment);
+      dropped = 0;
+      visible = kept.filter((entry) => {
+        entry.visible = matches(entry, needle);
+        return entry.visible;
+      });
     }
-    if (following) scroller.scrollTop = scroller.scrollHeight;
+    list.update(visible, dropped);
     status.textContent = [
-      `${formatNumber(rows.childElementCount)} shown`,
+      `${formatNumber(visible.length)} shown`,
       `${formatNumber(kept.length)} kept (at most ${formatNumber(MAX_ROWS)})`,
       `${formatNumber(received)} received`,
       paused ? `paused, ${formatNumber(queue.length)} waiting` : '',
