@@ -87,26 +87,25 @@ async function main() {
       formatMs(f.longestTaskMs),
       formatCount(f.rows),
     ];
-    process.stdout.write(
-      [
-        `command: ${env.command}`,
-        `node ${env.node}, ${env.platform}, ${env.cpu} x${env.cores}, ${await browser.version()}`,
-        `${formatCount(settings.events)} file events per burst, ${settings.runs} runs`,
-        '',
-        formatTable(
-          [
-            'run',
-            'bare page ms',
-            'dashboard ms',
-            'longest frame gap ms',
-            'long tasks',
-            'longest task ms',
-            'rows in page',
-          ],
-          [...runs.map((f, i) => row(String(i + 1), f)), row('median', summary)],
-        ),
-      ].join('\n') + '\n',
-    );
+    const lines = [
+      `command: ${env.command}`,
+      `node ${env.node}, ${env.platform}, ${env.cpu} x${env.cores}, ${await browser.version()}`,
+      `${formatCount(settings.events)} file events per burst, ${settings.runs} runs`,
+      '',
+      formatTable(
+        [
+          'run',
+          'bare page ms',
+          'dashboard ms',
+          'longest frame gap ms',
+          'long tasks',
+          'longest task ms',
+          'rows in page',
+        ],
+        [...runs.map((f, i) => row(String(i + 1), f)), row('median', summary)],
+      ),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await browser.close();
     await sidecar.close();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import { useTestSidecars } from '../support/server.js';
-import { connectionState, useDashboard } from './browser.js';
+import { connectionState, openTab, useDashboard } from './browser.js';
 
 const start = useTestSidecars();
 const open = useDashboard();
@@ -94,6 +94,19 @@ describe('the dashboard in real Chromium', () => {
     await page.locator('#log-status', { hasText: /^0 shown/ }).waitFor();
     expect(await page.locator('#log-rows .log-row').count()).toBe(0);
     await page.locator('#log-status', { hasText: '5,000 received' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the newest events when the Events view comes back from another view', async () => {
+    const sidecar = await start();
+    const { page, problems } = await open(sidecar);
+    await openTab(page, 'Diagnostics');
+    for (let i = 0; i < 200; i++) {
+      sidecar.broadcaster.emit('files', 'add', { file: `away/f${i}.txt`, event: 'add' });
+    }
+    await page.locator('#log-status', { hasText: '200 received' }).waitFor({ state: 'attached' });
+    await openTab(page, 'Events');
+    await page.locator('#log-rows .log-row', { hasText: 'away/f199.txt' }).waitFor();
     expect(problems).toEqual([]);
   });
 

@@ -18,3 +18,15 @@ export function collectRecords(value, isRecord, depth = 3) {
   const children = Array.isArray(value) ? value : Object.values(value);
   return children.flatMap((child) => collectRecords(child, isRecord, depth - 1));
 }
+
+/** `diagnostics` `updated` data: `{ file, diagnostics: [...] , … }`. */
+export const isDiagnosticsUpdate = (/** @type {any} */ value) =>
+  typeof value.file === 'string' && Array.isArray(value.diagnostics);
+
+/** `validation` `complete` data: `{ tool, problems: [...], … }`. */
+export const isValidationResult = (/** @type {any} */ value) =>
+  typeof value.tool === 'string' && Array.isArray(value.problems);
+
+/** A `git` `status`: `{ branch, head, … }`. */
+export const isGitStatus = (/** @type {any} */ value) =>
+  value !== null && typeof value === 'object' && 'branch' in value && 'head' in value;

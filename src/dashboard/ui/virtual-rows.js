@@ -16,6 +16,8 @@ import { frameScheduler, h, isScrolledToEnd } from './dom.js';
 export function createVirtualRows({ rowHeight, rowFor, label, id, overscan = 10 }) {
   /** @type {T[]} */
   let items = [];
+  /** Scrolled to the end: new items scroll into view. Kept while the list is hidden. */
+  let following = true;
   const rows = h('div', { role: 'none', class: 'virtual-window', id });
   const spacer = h('div', { role: 'none', class: 'virtual-spacer' }, rows);
   // A row group of the table around it; focusable, so the keyboard can scroll it.
@@ -40,7 +42,16 @@ export function createVirtualRows({ rowHeight, rowFor, label, id, overscan = 10 
     rows.style.transform = `translateY(${first * rowHeight}px)`;
     rows.replaceChildren(fragment);
   }
-  scroller.addEventListener('scroll', frameScheduler(draw));
+  const drawSoon = frameScheduler(draw);
+  scroller.addEventListener('scroll', () => {
+    if (scroller.clientHeight > 0) following = isScrolledToEnd(scroller);
+    drawSoon();
+  });
+  // Shown again (a hidden tab has no size) or resized: fill the new view.
+  new ResizeObserver(() => {
+    if (following) scroller.scrollTop = scroller.scrollHeight;
+    draw();
+  }).observe(scroller);
 
   return {
     scroller,
@@ -51,7 +62,6 @@ export function createVirtualRows({ rowHeight, rowFor, label, id, overscan = 10 
      * @param {number} [droppedFromStart]
      */
     update(next, droppedFromStart = 0) {
-      const following = isScrolledToEnd(scroller);
       items = next;
       spacer.style.height = `${items.length * rowHeight}px`;
       if (following) scroller.scrollTop = scroller.scrollHeight;

@@ -5,16 +5,13 @@
  */
 
 import { count, frameScheduler, h, rememberedDetails, replaceKeepingFocus } from '../ui/dom.js';
-import { collectRecords } from '../ui/records.js';
+import { collectRecords, isDiagnosticsUpdate } from '../ui/records.js';
 import { bindChannelNotice } from '../ui/server-state.js';
 import { countSeverities, problemsTable, severityBadges } from './problems.js';
 
 /** Files and rows drawn at most; the counts still cover everything. */
 const MAX_FILES = 300;
 const MAX_ROWS_PER_FILE = 100;
-
-const isUpdate = (/** @type {any} */ value) =>
-  typeof value.file === 'string' && Array.isArray(value.diagnostics);
 
 /**
  * @param {{
@@ -49,7 +46,7 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
   client.subscribe('diagnostics', (message) => {
     if (message.type === 'snapshot') {
       files.clear();
-      for (const update of collectRecords(message.data, isUpdate)) apply(update);
+      for (const update of collectRecords(message.data, isDiagnosticsUpdate)) apply(update);
     } else if (message.event === 'updated') {
       apply(message.data);
     }

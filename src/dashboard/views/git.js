@@ -11,6 +11,7 @@ import {
   rememberedDetails,
   replaceKeepingFocus,
 } from '../ui/dom.js';
+import { isGitStatus } from '../ui/records.js';
 import { bindChannelNotice } from '../ui/server-state.js';
 
 const RECENT = 5;
@@ -23,9 +24,6 @@ const FILE_KINDS = /** @type {const} */ ([
   ['renamed', 'renamed'],
   ['untracked', 'untracked'],
 ]);
-
-const isStatus = (/** @type {any} */ value) =>
-  value !== null && typeof value === 'object' && 'branch' in value && 'head' in value;
 
 /**
  * @param {{
@@ -53,7 +51,7 @@ export function mountGit({ client, server, root }) {
     const data = /** @type {any} */ (message.data);
     if (message.type === 'snapshot') {
       // The snapshot is the status itself (or holds it); anything else means no repository.
-      status = isStatus(data) ? data : isStatus(data?.status) ? data.status : null;
+      status = isGitStatus(data) ? data : isGitStatus(data?.status) ? data.status : null;
     } else if (message.event === 'status') {
       status = data;
     } else if (message.event === 'branch') {

@@ -3,6 +3,12 @@
  * data as compact JSON. Keyed by `channel/event`; unknown events fall back to JSON.
  */
 import { count, truncate } from '../ui/dom.js';
+import {
+  collectRecords,
+  isDiagnosticsUpdate,
+  isGitStatus,
+  isValidationResult,
+} from '../ui/records.js';
 import { countSeverities } from './problems.js';
 
 /** @type {Record<string, (data: any) => string>} */
@@ -19,8 +25,16 @@ const SUMMARIES = {
       .map(([severity, n]) => count(n, severity));
     return `${data.file} · ${counts.join(', ') || 'no problems'} (${data.server})`;
   },
-  'git/status': (data) =>
-    `${data.branch ?? 'detached'} @ ${data.head?.sha?.slice(0, 7) ?? '—'} · ${count(data.modified?.length ?? 0, 'modified file')}`,
+  'git/status': describeGitStatus,
+  'git/snapshot': (data) => (isGitStatus(data) ? describeGitStatus(data) : 'no repository status'),
+  'diagnostics/snapshot': (data) =>
+    `${count(collectRecords(data, isDiagnosticsUpdate).length, 'file')} with problems`,
+  'validation/snapshot': (data) =>
+    `latest results of ${
+      collectRecords(data, isValidationResult)
+        .map((/** @type {any} */ result) => result.tool)
+        .join(', ') || 'no tool yet'
+    }`,
   'git/commit': (data) => `${data.sha?.slice(0, 7)} ${data.subject} — ${data.author}`,
   'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
   'search/progress': (data) =>
@@ -47,16 +61,20 @@ const FILE_EVENTS = new Set(['add', 'change', 'unlink', 'addDir', 'unlinkDir']);
  */
 export function summarize(message) {
   const data = /** @type {any} */ (message.data);
-  if (message.type === 'event') {
-    if (message.channel === 'files' && FILE_EVENTS.has(message.event ?? '')) return data.file;
-    const summary = SUMMARIES[`${message.channel}/${message.event}`];
-    if (summary) {
-      try {
-        return summary(data);
-      } catch {
-        // A producer's odd data: show it raw.
-      }
+  if (message.type === 'gap') return String(data); // the log's own note, already text
+  if (message.channel === 'files' && FILE_EVENTS.has(message.event ?? '')) return data.file;
+  const summary =
+    SUMMARIES[`${message.channel}/${message.type === 'event' ? message.event : message.type}`];
+  if (summary) {
+    try {
+      return summary(data);
+    } catch {
+      // A producer's odd data: show it raw.
     }
   }
   return truncate(JSON.stringify(data) ?? 'null', 400);
+}
+
+function describeGitStatus(/** @type {any} */ status) {
+  return `${status.branch ?? 'detached'} @ ${status.head?.sha?.slice(0, 7) ?? '—'} · ${count(status.modified?.length ?? 0, 'modified file')}`;
 }

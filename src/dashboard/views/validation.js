@@ -11,14 +11,11 @@ import {
   h,
   replaceKeepingFocus,
 } from '../ui/dom.js';
-import { collectRecords } from '../ui/records.js';
+import { collectRecords, isValidationResult } from '../ui/records.js';
 import { bindChannelNotice } from '../ui/server-state.js';
 import { countSeverities, problemsTable, severityBadges } from './problems.js';
 
 const MAX_PROBLEMS_PER_TOOL = 200;
-
-const isComplete = (/** @type {any} */ value) =>
-  typeof value.tool === 'string' && Array.isArray(value.problems);
 
 /** @typedef {{ latest: any, running: Map<string, any> }} ToolState */
 
@@ -65,7 +62,8 @@ export function mountValidation({ client, server, root, setBadge }) {
     if (message.type === 'snapshot') {
       // A snapshot is the whole state: runs this page saw start may have ended meanwhile.
       tools.clear();
-      for (const result of collectRecords(data, isComplete)) toolState(result.tool).latest = result;
+      for (const result of collectRecords(data, isValidationResult))
+        toolState(result.tool).latest = result;
     } else if (message.event === 'started') {
       toolState(data.tool).running.set(data.runId, { ...data, since: message.timestamp });
     } else if (message.event === 'complete') {
