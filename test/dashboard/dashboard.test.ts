@@ -19,7 +19,9 @@ describe('the dashboard in real Chromium', () => {
     const sidecar = await start({ sources: [createFilesSource()] });
     const { page, problems } = await open(sidecar);
     // The token leaves the address bar but stays for this tab.
-    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    const visibleUrl = new URL(await page.evaluate(() => location.href));
+    expect(visibleUrl.searchParams.has('token')).toBe(false);
+    expect(visibleUrl.pathname).toBe('/');
     expect(await page.evaluate(() => sessionStorage.getItem('sidecar-token'))).toBe(sidecar.token);
     await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
     await page.locator('#server-facts', { hasText: sidecar.epoch }).waitFor();
@@ -220,7 +222,7 @@ describe('the dashboard in real Chromium', () => {
     expect(await focused()).toBe('tab-events');
     // The chosen view is kept in the URL, so a reload opens it again.
     await page.keyboard.press('ArrowLeft');
-    expect(new URL(page.url()).hash).toBe('#ai');
+    expect(await page.evaluate(() => location.hash)).toBe('#ai');
     expect(problems).toEqual([]);
   });
 
