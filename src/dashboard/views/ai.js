@@ -9,7 +9,7 @@
 import { describeError, frameScheduler, h, isScrolledToEnd } from '../ui/dom.js';
 import { bindChannelNotice } from '../ui/server-state.js';
 
-/** Streams kept on the page; the oldest finished ones go first. */
+/** Streams kept on the page; beyond it, the oldest goes. */
 const MAX_STREAMS = 20;
 
 /**

@@ -4,9 +4,10 @@
  *
  * Why it stays responsive under a burst: handlers only push the message on a queue. Once per
  * animation frame the queue (cut to the cap first, so a burst of 5,000 makes at most `MAX_ROWS`
- * entries) joins the kept entries, the oldest beyond the cap are dropped, and the list redraws — in one DocumentFragment, and only the rows in view (see
- * virtual-rows.js), so a frame costs the same with 10 rows kept as with 1,000. Rows have a
- * fixed height, so nothing around the log moves while it fills.
+ * entries) joins the kept entries, the oldest beyond the cap are dropped, and the list redraws:
+ * in one DocumentFragment, and only the rows in view (see virtual-rows.js), so a frame costs the
+ * same with 10 rows kept as with 1,000. Rows have a fixed height, so nothing around the log
+ * moves while it fills.
  */
 import { formatNumber, formatTime, frameScheduler, h, truncate } from '../ui/dom.js';
 import { createVirtualRows } from '../ui/virtual-rows.js';
@@ -117,21 +118,30 @@ export function mountEventLog({ client, channels, root }) {
   const schedule = frameScheduler(render);
 
   for (const channel of channels) {
-    client.subscribe(/** @type {any} */ (channel), (message) => enqueue(message));
+    client.subscribe(/** @type {any} */ (channel), (message) => {
+      received++;
+      enqueue(message);
+    });
   }
-  // Missed events are worth a line of their own: the log is not complete across it.
-  client.on('gap', ({ channel, reason }) =>
+  // Missed events are worth a line of their own: the log is not complete across it. A restart
+  // (new epoch) concerns every channel at once and gets one line.
+  let restartNoted = '';
+  client.on('gap', ({ channel, reason }) => {
+    if (reason === 'epoch' && restartNoted === client.epoch) return;
+    if (reason === 'epoch') restartNoted = client.epoch ?? '';
     enqueue({
       type: 'gap',
-      channel,
+      channel: reason === 'epoch' ? 'system' : channel,
       event: 'gap',
-      data: reason === 'epoch' ? 'the server restarted' : 'older events are no longer held',
+      data:
+        reason === 'epoch'
+          ? 'the server restarted: what it sent after the connection dropped is lost'
+          : 'some events are missing: the server no longer held them',
       timestamp: Date.now(),
-    }),
-  );
+    });
+  });
 
   function enqueue(/** @type {any} */ message) {
-    received++;
     // The epoch tells two servers' events apart (seq numbers start again on a restart).
     queue.push({ ...message, epoch: client.epoch });
     if (queue.length > MAX_ROWS * 2) queue = queue.slice(-MAX_ROWS);

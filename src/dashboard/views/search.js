@@ -18,6 +18,13 @@ const LINE_WINDOW = 240;
 const MAX_HELD = 200;
 
 /**
+ * @typedef {{
+ *   searchId: string | null, shown: number, count: number, files: Map<string, HTMLElement>,
+ *   done: any, progress: any, error: string | null,
+ * }} SearchState
+ */
+
+/**
  * @param {{
  *   client: import('/lib/client/index.js').SidecarClient,
  *   server: import('../ui/server-state.js').ServerState,
@@ -27,10 +34,7 @@ const MAX_HELD = 200;
  */
 export function mountSearch({ client, server, root, setBadge }) {
   /** The search on screen: null before the first one. */
-  let current =
-    /** @type {null | { searchId: string | null, shown: number, count: number, files: Map<string, HTMLElement>, done: any, progress: any, error: string | null }} */ (
-      null
-    );
+  let current = /** @type {SearchState | null} */ (null);
   /** Bumped by each submit, so the answer of a superseded search.start is ignored. */
   let generation = 0;
   /** Events whose search this page has not heard of yet. */
@@ -96,7 +100,10 @@ export function mountSearch({ client, server, root, setBadge }) {
     if (message.type !== 'event') return;
     const data = /** @type {any} */ (message.data);
     if (current && data.searchId === current.searchId) apply(message.event, data);
-    else if (current && current.searchId === null) held = [...held, message].slice(-MAX_HELD);
+    else if (current && current.searchId === null) {
+      held.push(message);
+      if (held.length > MAX_HELD) held.shift();
+    }
   });
 
   async function start(/** @type {SubmitEvent} */ event) {
@@ -162,7 +169,11 @@ export function mountSearch({ client, server, root, setBadge }) {
     if (!current) return;
     if (event === 'results') {
       current.count += data.results.length;
-      incoming.push(...data.results);
+      // Only what will be drawn is held; the count covers the rest.
+      for (const match of data.results) {
+        if (current.shown + incoming.length >= MAX_SHOWN) break;
+        incoming.push(match);
+      }
     } else if (event === 'progress') {
       current.progress = data;
     } else if (event === 'done') {
@@ -181,7 +192,6 @@ export function mountSearch({ client, server, root, setBadge }) {
     }
     const fragment = document.createDocumentFragment();
     for (const match of incoming) {
-      if (current.shown >= MAX_SHOWN) break;
       current.shown++;
       let group = current.files.get(match.file);
       if (!group) {
@@ -222,11 +232,11 @@ export function mountSearch({ client, server, root, setBadge }) {
     status.textContent = text;
     status.dataset.state = current.error
       ? 'error'
-      : done
-        ? done.cancelled
+      : !done
+        ? 'running'
+        : done.cancelled
           ? 'cancelled'
-          : 'done'
-        : 'running';
+          : 'done';
     setBadge(current.count > 0 ? formatNumber(current.count) : '');
   }
   render();
