@@ -181,7 +181,12 @@ describe('the dashboard in real Chromium', () => {
     expect(await page.locator('#log-rows .log-row', { hasText: 'after.txt' }).count()).toBe(1);
     const keys = await rowKeys(page);
     expect(new Set(keys).size).toBe(keys.length);
-    // The restart is visible in the log: the second server's events carry its epoch.
+    // The restart is visible in the log: one line says so, and the second server's events carry
+    // its epoch.
+    const gapLines = page.locator('#log-rows .log-row[data-event="gap"]');
+    expect(await gapLines.allTextContents()).toEqual([
+      expect.stringContaining('the server restarted'),
+    ]);
     expect(keys.some((key) => key.startsWith(`${first.epoch}/`))).toBe(true);
     expect(keys.some((key) => key.startsWith(`${second.epoch}/`))).toBe(true);
     expect(problems).toEqual([]);
