@@ -14,7 +14,7 @@ import { createVirtualRows } from '../ui/virtual-rows.js';
 import { summarize } from './summarize.js';
 
 /** Rows kept (shown or filtered out); older ones are dropped. */
-export const MAX_ROWS = 1000;
+const MAX_ROWS = 1000;
 const COLUMNS = ['time', 'channel', 'event', 'seq', 'data'];
 /** A row's height in pixels: `.log-row` in style.css. */
 const ROW_HEIGHT = 20;

@@ -1,10 +1,10 @@
 import { h } from '../ui/dom.js';
 
 /** Severities as the protocol names them, most severe first, with how the page shows them. */
-export const SEVERITIES = /** @type {const} */ (['error', 'warning', 'info', 'hint']);
+const SEVERITIES = /** @type {const} */ (['error', 'warning', 'info', 'hint']);
 
 /** Plural labels for counts: "3 errors". */
-export const SEVERITY_PLURALS = {
+const SEVERITY_PLURALS = {
   error: 'errors',
   warning: 'warnings',
   info: 'infos',
@@ -15,7 +15,7 @@ export const SEVERITY_PLURALS = {
 const SYMBOLS = { error: '✖', warning: '▲', info: 'ℹ', hint: '·' };
 
 /** A severity label: symbol and word, colored by `data-severity`. */
-export function severityLabel(/** @type {string} */ severity) {
+function severityLabel(/** @type {string} */ severity) {
   return h(
     'span',
     { class: 'severity', dataset: { severity } },
