@@ -285,6 +285,8 @@ export interface AiErrorData extends AiChunkData {
 export type SourceState = 'starting' | 'running' | 'stopped' | 'unavailable' | 'failed' | 'error';
 export interface SourceStateData {
   name: string;
+  /** The channel the source feeds, so a panel can tell why a channel is quiet (a sidecar addition). */
+  channel?: Channel;
   state: SourceState;
   message?: string;
 }
@@ -340,7 +342,7 @@ export interface ServerInfo {
   protocol: typeof PROTOCOL_VERSION;
   channels: Channel[];
   methods: string[];
-  sources: { name: string; state: SourceState; message?: string }[];
+  sources: SourceStateData[];
   clients: number;
 }
 

@@ -135,9 +135,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       protocol: 1,
       channels: [...BUILTIN_CHANNELS],
       methods: methods.names(),
-      sources: runner
-        .states()
-        .map(({ name, state, message }) => (message ? { name, state, message } : { name, state })),
+      sources: runner.states(),
       clients: manager.clientCount(),
     };
   }
