@@ -25,6 +25,13 @@ export const settingsSchema = z
     maxPayload: integer(1024, 256 * 1024 * 1024),
     highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+    git: z
+      .object({
+        debounceMs: integer(0, 60_000),
+        maxDiffBytes: integer(1024, 64 * 1024 * 1024),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -70,6 +77,8 @@ export interface ResolvedOptions {
   readonly maxPayload: number;
   readonly highWaterMark: number;
   readonly logLevel: Settings['logLevel'] & string;
+  /** The git source's settings; unset ones take the source's defaults. */
+  readonly git: Readonly<NonNullable<Settings['git']>>;
   readonly discovery: false | { dir: string | undefined };
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
@@ -144,6 +153,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     maxPayload: settings.maxPayload ?? DEFAULTS.maxPayload,
     highWaterMark: settings.highWaterMark ?? DEFAULTS.highWaterMark,
     logLevel,
+    git: Object.freeze({ ...settings.git }),
     discovery:
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     logger: options.logger ?? createLogger(logLevel),

@@ -1,0 +1,126 @@
+/**
+ * Reads the repository's status in the protocol's shape: one `git status --porcelain=v2` (a
+ * child process, so a big repository never blocks the event loop), plus `git show` only when
+ * HEAD points at a commit it has not described yet, plus a look at the git dir for an operation
+ * in progress.
+ */
+
+import { access } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { GitOperation, GitStatus } from '../../protocol.js';
+import type { GitClient } from './git-client.js';
+import { parsePorcelainV2 } from './porcelain.js';
+import type { Repository } from './repository.js';
+
+export interface HeadCommit {
+  sha: string;
+  subject: string;
+  author: string;
+}
+
+export interface StatusReading {
+  status: GitStatus;
+  /** HEAD's commit in full (the status carries only sha and subject), or null on an unborn branch. */
+  head: HeadCommit | null;
+}
+
+export interface StatusReader {
+  read(): Promise<StatusReading>;
+}
+
+export interface StatusReaderOptions {
+  git: GitClient;
+  repository: Repository;
+  /** Each path list keeps at most this many entries; `truncated` says when one was cut. */
+  maxPaths: number;
+}
+
+/**
+ * Marker files of an operation in progress, in this worktree's git dir, checked in this order:
+ * a conflicted rebase step also leaves CHERRY_PICK_HEAD-like traces, so rebase goes first.
+ */
+const OPERATION_MARKERS: readonly [string, Exclude<GitOperation, null>][] = [
+  ['rebase-merge', 'rebase'],
+  ['rebase-apply/rebasing', 'rebase'],
+  ['MERGE_HEAD', 'merge'],
+  ['CHERRY_PICK_HEAD', 'cherry-pick'],
+  ['REVERT_HEAD', 'revert'],
+  ['BISECT_LOG', 'bisect'],
+];
+
+export function createStatusReader(options: StatusReaderOptions): StatusReader {
+  const { git, repository, maxPaths } = options;
+  let described: HeadCommit | null = null;
+
+  async function describeCommit(sha: string): Promise<HeadCommit> {
+    if (described?.sha === sha) return described;
+    const output = await git.run(['show', '-s', '--format=%H%x00%s%x00%an', sha, '--']);
+    const [fullSha = sha, subject = '', author = ''] = output.replace(/\n$/, '').split('\0');
+    described = { sha: fullSha, subject, author };
+    return described;
+  }
+
+  async function detectOperation(): Promise<GitOperation> {
+    const present = await Promise.all(
+      OPERATION_MARKERS.map(([marker]) => exists(join(repository.gitDir, marker))),
+    );
+    const index = present.indexOf(true);
+    return index === -1 ? null : OPERATION_MARKERS[index]![1];
+  }
+
+  // git prints paths from the top of the worktree; clients get them from the workspace root.
+  const fromRoot = (path: string) =>
+    repository.prefix === '' ? path : posix.relative(repository.prefix, path);
+
+  return {
+    async read() {
+      // `.` from the workspace root: a workspace inside a bigger repository sees its own files.
+      const [output, operation] = await Promise.all([
+        git.run([
+          'status',
+          '--porcelain=v2',
+          '--branch',
+          '-z',
+          '--untracked-files=normal',
+          '--',
+          '.',
+        ]),
+        detectOperation(),
+      ]);
+      const parsed = parsePorcelainV2(output);
+      const head = parsed.oid ? await describeCommit(parsed.oid) : null;
+      let truncated = parsed.renamed.length > maxPaths;
+      const capped = (paths: string[]) => {
+        if (paths.length > maxPaths) truncated = true;
+        return paths.slice(0, maxPaths).map(fromRoot);
+      };
+      const status: GitStatus = {
+        branch: parsed.branch,
+        head: head && { sha: head.sha, subject: head.subject },
+        detached: parsed.branch === null,
+        upstream: parsed.upstream,
+        ahead: parsed.ahead,
+        behind: parsed.behind,
+        staged: capped(parsed.staged),
+        modified: capped(parsed.modified),
+        untracked: capped(parsed.untracked),
+        conflicted: capped(parsed.conflicted),
+        renamed: parsed.renamed
+          .slice(0, maxPaths)
+          .map(({ from, to }) => ({ from: fromRoot(from), to: fromRoot(to) })),
+        operation,
+        truncated,
+      };
+      return { status, head };
+    },
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
