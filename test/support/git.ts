@@ -26,6 +26,7 @@ export function gitFailing(cwd: string, ...args: string[]): void {
 /** A new repository on `main` with a local identity, in a temp folder (or in `dir`). */
 export async function makeRepository(dir?: string): Promise<string> {
   const root = dir ?? (await makeTempDir('sidecar-git-'));
+  mkdirSync(root, { recursive: true });
   git(root, '-c', 'init.defaultBranch=main', 'init', '-q');
   git(root, 'config', 'user.name', 'Test Author');
   git(root, 'config', 'user.email', 'author@example.com');

@@ -8,7 +8,7 @@
 import type { FileEventData, FilesBatchData, GitStatus } from '../../protocol.js';
 import { SidecarError } from '../../server/errors.js';
 import type { Source, SourceContext, SourceEvent } from '../source.js';
-import { createGitClient, describeGitError, type GitClient, isGitMissing } from './git-client.js';
+import { createGitClient, describeGitError, type GitClient } from './git-client.js';
 import { createGitMethods } from './git-methods.js';
 import { type GitDirWatcher, watchGitDir } from './git-watcher.js';
 import { createRefreshScheduler, type RefreshScheduler } from './refresh-scheduler.js';

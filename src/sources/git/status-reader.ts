@@ -69,8 +69,12 @@ export function createStatusReader(options: StatusReaderOptions): StatusReader {
   }
 
   // git prints paths from the top of the worktree; clients get them from the workspace root.
-  const fromRoot = (path: string) =>
-    repository.prefix === '' ? path : posix.relative(repository.prefix, path);
+  const fromRoot = (path: string) => {
+    if (repository.prefix === '') return path;
+    // An untracked folder keeps its trailing slash, which posix.relative would drop.
+    const rel = posix.relative(repository.prefix, path);
+    return path.endsWith('/') ? `${rel}/` : rel;
+  };
 
   return {
     async read() {
