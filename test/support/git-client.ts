@@ -42,14 +42,14 @@ export async function followGit(sidecar: Sidecar): Promise<GitFollower> {
     snapshot,
     events: () => gitEvents().map((m) => [m.event, m.data]),
     latestStatus,
-    waitForStatus: (predicate, message) =>
-      waitFor(
-        () => {
-          const status = latestStatus();
-          return status && predicate(status) ? status : undefined;
-        },
-        { message },
-      ),
+    async waitForStatus(predicate, message) {
+      const matches = () => {
+        const status = latestStatus();
+        return status && predicate(status) ? status : undefined;
+      };
+      await waitFor(matches, { message });
+      return matches()!;
+    },
     request(method, params) {
       const id = `r${++requestCount}`;
       client.send({ type: 'request', id, method, params });
