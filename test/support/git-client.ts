@@ -43,12 +43,16 @@ export async function followGit(sidecar: Sidecar): Promise<GitFollower> {
     events: () => gitEvents().map((m) => [m.event, m.data]),
     latestStatus,
     async waitForStatus(predicate, message) {
-      const matches = () => {
-        const status = latestStatus();
-        return status && predicate(status) ? status : undefined;
-      };
-      await waitFor(matches, { message });
-      return matches()!;
+      let found: GitStatus | undefined;
+      await waitFor(
+        () => {
+          const status = latestStatus();
+          if (status && predicate(status)) found = status;
+          return found;
+        },
+        { message },
+      );
+      return found!;
     },
     request(method, params) {
       const id = `r${++requestCount}`;
