@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GitStatus } from '../../src/protocol.js';
 import { createFilesSource } from '../../src/sources/files/index.js';
@@ -116,6 +117,18 @@ describe('the git channel end to end', () => {
     const response = await request('git.status');
     expect(response.result).toMatchObject({ branch: 'main', modified: [] });
     expect(events()).toEqual([]);
+  });
+
+  it('waits while git holds the index lock, so a half-done checkout is never sent', async () => {
+    const { root, events, request, waitForStatus } = await followedRepository();
+    writeFile(root, '.git/index.lock', '');
+    writeFile(root, 'README.md', 'changed while locked\n');
+    // The refresh this asks for finds the lock and leaves the status as it was.
+    const whileLocked = await request('git.status');
+    expect(whileLocked.result).toMatchObject({ modified: [] });
+    await rm(join(root, '.git', 'index.lock'));
+    await waitForStatus((s) => s.modified.includes('README.md'), 'the change after the lock');
+    expect(events().map(([event]) => event)).toEqual(['status']);
   });
 
   it('reports a merge conflict: conflicted paths and operation merge', async () => {

@@ -49,43 +49,73 @@ export function createGitClient(options: GitClientOptions): GitClient {
     timeout: { block: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
   };
   const shared = simpleGit(settings);
+  // Capped runs each need their own instance (for the abort signal), so they are limited here.
+  const cappedSlots = createSlots(settings.maxConcurrentProcesses);
 
   return {
     run: (args) => shared.raw([...GLOBAL_ARGS, ...args]),
 
-    async runCapped(args, maxBytes, signal) {
-      const capped = new AbortController();
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      let truncated = false;
-      const git: SimpleGit = simpleGit({
-        ...settings,
-        abort: signal ? AbortSignal.any([signal, capped.signal]) : capped.signal,
-      }).outputHandler((_command, stdout) => {
-        stdout.on('data', (chunk: Buffer) => {
-          if (truncated) return;
-          const room = maxBytes - kept;
-          if (chunk.length > room) {
-            chunks.push(chunk.subarray(0, room));
-            kept = maxBytes;
-            truncated = true;
-            capped.abort(); // enough: stop git instead of reading (and holding) the rest
-            return;
-          }
-          chunks.push(chunk);
-          kept += chunk.length;
-        });
+    runCapped: (args, maxBytes, signal) =>
+      cappedSlots.run(() => runCappedNow(args, maxBytes, signal)),
+  };
+
+  async function runCappedNow(
+    args: readonly string[],
+    maxBytes: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ output: string; truncated: boolean }> {
+    signal?.throwIfAborted();
+    const capped = new AbortController();
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let truncated = false;
+    const git: SimpleGit = simpleGit({
+      ...settings,
+      abort: signal ? AbortSignal.any([signal, capped.signal]) : capped.signal,
+    }).outputHandler((_command, stdout) => {
+      stdout.on('data', (chunk: Buffer) => {
+        if (truncated) return;
+        const room = maxBytes - kept;
+        if (chunk.length > room) {
+          chunks.push(chunk.subarray(0, room));
+          kept = maxBytes;
+          truncated = true;
+          capped.abort(); // enough: stop git instead of reading (and holding) the rest
+          return;
+        }
+        chunks.push(chunk);
+        kept += chunk.length;
       });
+    });
+    try {
+      await git.raw([...GLOBAL_ARGS, ...args]);
+    } catch (error) {
+      if (!truncated || signal?.aborted) throw error;
+    }
+    const output = Buffer.concat(chunks);
+    if (!truncated) return { output: output.toString('utf8'), truncated };
+    // Cut at the last newline: no half line, no half UTF-8 character.
+    const lastNewline = output.lastIndexOf(0x0a);
+    return { output: output.subarray(0, lastNewline + 1).toString('utf8'), truncated };
+  }
+}
+
+/** Runs at most `size` tasks at once; the others wait their turn, in order. */
+function createSlots(size: number) {
+  let busy = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (busy >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+      else busy++;
       try {
-        await git.raw([...GLOBAL_ARGS, ...args]);
-      } catch (error) {
-        if (!truncated || signal?.aborted) throw error;
+        return await task();
+      } finally {
+        // Hand the slot straight to the next task, or free it.
+        const next = waiting.shift();
+        if (next) next();
+        else busy--;
       }
-      const output = Buffer.concat(chunks);
-      if (!truncated) return { output: output.toString('utf8'), truncated };
-      // Cut at the last newline: no half line, no half UTF-8 character.
-      const lastNewline = output.lastIndexOf(0x0a);
-      return { output: output.subarray(0, lastNewline + 1).toString('utf8'), truncated };
     },
   };
 }

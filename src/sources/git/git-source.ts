@@ -9,6 +9,7 @@ import type { FileEventData, FilesBatchData, GitStatus } from '../../protocol.js
 import { SidecarError } from '../../server/errors.js';
 import type { Source, SourceContext, SourceEvent } from '../source.js';
 import { createGitClient, describeGitError, type GitClient } from './git-client.js';
+import { isIndexLocked } from './git-dir-state.js';
 import { createGitMethods } from './git-methods.js';
 import { type GitDirWatcher, watchGitDir } from './git-watcher.js';
 import { createRefreshScheduler, type RefreshScheduler } from './refresh-scheduler.js';
@@ -41,6 +42,10 @@ export const GIT_SOURCE_DEFAULTS = Object.freeze({
   maxPaths: 2000,
 });
 
+/** While the index is locked, look again this often, for at most INDEX_LOCK_PATIENCE_MS. */
+const INDEX_LOCK_RECHECK_MS = 100;
+const INDEX_LOCK_PATIENCE_MS = 5000;
+
 /** After a `.git` appears, git may not see a repository until `git init` has finished writing. */
 const LOOKUP_RETRY_DELAYS_MS = [50, 250, 1000, 3000];
 
@@ -51,6 +56,10 @@ interface Session {
   scheduler: RefreshScheduler;
   watcher: GitDirWatcher | null;
   latest: StatusReading | null;
+  /** Since when a refresh has found the index locked; null when it was not. */
+  indexLockedSince: number | null;
+  /** Why the last refresh failed, while it has not succeeded since. */
+  failure: string | null;
   closed: boolean;
 }
 
@@ -62,6 +71,7 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
   let unavailableReason = 'the git source has not started';
   let appearance: RepositoryAppearanceWatcher | null = null;
   let lookupTimer: ReturnType<typeof setTimeout> | null = null;
+  let lookingUp: Promise<boolean> | null = null;
   let stopFollowingFiles: (() => void) | null = null;
   /** Bumped by start and stop: work begun under an older generation drops its result. */
   let generation = 0;
@@ -87,12 +97,31 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
   }, settings);
 
   async function refresh(current: Session): Promise<void> {
+    if (await isMidOperation(current)) {
+      setTimeout(() => current.scheduler.request(), INDEX_LOCK_RECHECK_MS).unref();
+      return;
+    }
     const reading = await current.reader.read();
     if (current.closed || !ctx) return;
     const changes = changesBetween(current.latest, reading);
     current.latest = reading;
+    current.failure = null;
     for (const change of changes) ctx.emit(change.event, change.data);
     ctx.setState('running');
+  }
+
+  /**
+   * True while git holds the index lock (a checkout, merge or commit is writing the tree and the
+   * index): the status would show a half-done state. A lock older than INDEX_LOCK_PATIENCE_MS is
+   * taken as left behind by a crashed git and no longer waited for.
+   */
+  async function isMidOperation(current: Session): Promise<boolean> {
+    if (!(await isIndexLocked(current.repository.gitDir))) {
+      current.indexLockedSince = null;
+      return false;
+    }
+    current.indexLockedSince ??= Date.now();
+    return Date.now() - current.indexLockedSince < INDEX_LOCK_PATIENCE_MS;
   }
 
   async function onRefreshError(current: Session, error: unknown): Promise<void> {
@@ -106,6 +135,7 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
       return;
     }
     const message = `git status failed: ${describeGitError(error)}`;
+    current.failure = message;
     ctx.log.warn(message);
     ctx.setState('error', message);
   }
@@ -122,6 +152,8 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
       }),
       watcher: null,
       latest: null,
+      indexLockedSince: null,
+      failure: null,
       closed: false,
     };
     session = current;
@@ -174,7 +206,15 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
   }
 
   /** Looks for the repository and follows it when found; true when it is followed. */
-  async function lookUp(myGeneration: number): Promise<boolean> {
+  function lookUp(myGeneration: number): Promise<boolean> {
+    // One lookup at a time: two at once could both find the repository and follow it twice.
+    lookingUp ??= lookUpOnce(myGeneration).finally(() => {
+      lookingUp = null;
+    });
+    return lookingUp;
+  }
+
+  async function lookUpOnce(myGeneration: number): Promise<boolean> {
     if (!ctx || !git || session) return session !== null;
     const lookup = await findRepository(ctx.root, git);
     if (myGeneration !== generation) return false;

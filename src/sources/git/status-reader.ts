@@ -5,10 +5,10 @@
  * in progress.
  */
 
-import { access } from 'node:fs/promises';
-import { join, posix } from 'node:path';
-import type { GitOperation, GitStatus } from '../../protocol.js';
+import { posix } from 'node:path';
+import type { GitStatus } from '../../protocol.js';
 import type { GitClient } from './git-client.js';
+import { detectOperation } from './git-dir-state.js';
 import { parsePorcelainV2 } from './porcelain.js';
 import type { Repository } from './repository.js';
 
@@ -35,37 +35,23 @@ export interface StatusReaderOptions {
   maxPaths: number;
 }
 
-/**
- * Marker files of an operation in progress, in this worktree's git dir, checked in this order:
- * a conflicted rebase step also leaves CHERRY_PICK_HEAD-like traces, so rebase goes first.
- */
-const OPERATION_MARKERS: readonly [string, Exclude<GitOperation, null>][] = [
-  ['rebase-merge', 'rebase'],
-  ['rebase-apply/rebasing', 'rebase'],
-  ['MERGE_HEAD', 'merge'],
-  ['CHERRY_PICK_HEAD', 'cherry-pick'],
-  ['REVERT_HEAD', 'revert'],
-  ['BISECT_LOG', 'bisect'],
-];
+/** How many commits' subjects and authors are remembered. */
+const DESCRIBED_COMMITS_KEPT = 64;
 
 export function createStatusReader(options: StatusReaderOptions): StatusReader {
   const { git, repository, maxPaths } = options;
-  let described: HeadCommit | null = null;
+  /** Commits never change, so what `git show` said about one holds; switching back costs nothing. */
+  const described = new Map<string, HeadCommit>();
 
   async function describeCommit(sha: string): Promise<HeadCommit> {
-    if (described?.sha === sha) return described;
+    const known = described.get(sha);
+    if (known) return known;
     const output = await git.run(['show', '-s', '--format=%H%x00%s%x00%an', sha, '--']);
     const [fullSha = sha, subject = '', author = ''] = output.replace(/\n$/, '').split('\0');
-    described = { sha: fullSha, subject, author };
-    return described;
-  }
-
-  async function detectOperation(): Promise<GitOperation> {
-    const present = await Promise.all(
-      OPERATION_MARKERS.map(([marker]) => exists(join(repository.gitDir, marker))),
-    );
-    const index = present.indexOf(true);
-    return index === -1 ? null : OPERATION_MARKERS[index]![1];
+    const commit = { sha: fullSha, subject, author };
+    if (described.size >= DESCRIBED_COMMITS_KEPT) described.clear();
+    described.set(sha, commit);
+    return commit;
   }
 
   // git prints paths from the top of the worktree; clients get them from the workspace root.
@@ -89,7 +75,7 @@ export function createStatusReader(options: StatusReaderOptions): StatusReader {
           '--',
           '.',
         ]),
-        detectOperation(),
+        detectOperation(repository.gitDir),
       ]);
       const parsed = parsePorcelainV2(output);
       const head = parsed.oid ? await describeCommit(parsed.oid) : null;
@@ -118,13 +104,4 @@ export function createStatusReader(options: StatusReaderOptions): StatusReader {
       return { status, head };
     },
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
