@@ -126,6 +126,7 @@ async function main() {
       checkoutMs: round(median(runs.map((r) => r.checkoutMs))),
       branchEventMs: round(median(runs.map((r) => r.branchEventMs))),
       statusEventMs: round(median(runs.map((r) => r.statusEventMs))),
+      afterCheckoutMs: round(median(runs.map((r) => r.afterCheckoutMs))),
       gitProcesses: median(runs.map((r) => r.gitProcesses)),
       maxConcurrentGit: Math.max(...runs.map((r) => r.maxConcurrentGit)),
       eventLoopMaxMs: round(median(runs.map((r) => r.eventLoopMaxMs))),
@@ -185,6 +186,7 @@ async function measureCheckout({ from, to, repo, realGit, logFile, client, setti
     checkoutMs: round(checkoutMs),
     branchEventMs: branchEvent ? round(branchEvent.at - startedAt) : Number.NaN,
     statusEventMs: round(statusEvent.at - startedAt),
+    afterCheckoutMs: round(statusEvent.at - startedAt - checkoutMs),
     gitEvents: newEvents()
       .map((e) => e.event)
       .join(','),
@@ -290,6 +292,7 @@ function formatReport(report) {
         'git checkout ms',
         'branch event ms',
         'status event ms',
+        'after checkout ms',
         'git events',
         'git processes',
         'max at once',
@@ -300,6 +303,7 @@ function formatReport(report) {
         String(run.checkoutMs),
         String(run.branchEventMs),
         String(run.statusEventMs),
+        String(run.afterCheckoutMs),
         run.gitEvents,
         `${run.gitProcesses} ${JSON.stringify(run.byCommand)}`,
         String(run.maxConcurrentGit),
@@ -307,7 +311,7 @@ function formatReport(report) {
       ]),
     ),
     '',
-    `median: branch event ${summary.branchEventMs} ms, status event ${summary.statusEventMs} ms after the checkout began (git checkout itself: ${summary.checkoutMs} ms); ${summary.gitProcesses} git processes per checkout, at most ${summary.maxConcurrentGit} at once; event loop max delay ${summary.eventLoopMaxMs} ms`,
+    `median: branch event ${summary.branchEventMs} ms, status event ${summary.statusEventMs} ms after the checkout began (git checkout itself: ${summary.checkoutMs} ms; status ${summary.afterCheckoutMs} ms after it ended); ${summary.gitProcesses} git processes per checkout, at most ${summary.maxConcurrentGit} at once; event loop max delay ${summary.eventLoopMaxMs} ms`,
   ];
   return lines.join('\n');
 }
