@@ -26,6 +26,7 @@ import {
 } from './git-fixture.js';
 import { withTimeout } from './lib/async.js';
 import { environment, helpText, parseFlags, runBenchmark, UsageError } from './lib/cli.js';
+import { cpuSince, cpuSnapshot } from './lib/cpu.js';
 import { formatTable, median } from './lib/stats.js';
 
 const FLAGS = {
@@ -52,6 +53,9 @@ const CHOICES = {
     choices: ['files+git', 'git'],
   },
 };
+
+/** How long the machine's load is sampled before each checkout. */
+const OTHER_LOAD_SAMPLE_MS = 1000;
 
 await runBenchmark(main);
 
@@ -162,6 +166,10 @@ async function main() {
  *   timeoutMs: number }} job
  */
 async function measureCheckout({ from, to, repo, realGit, logFile, client, settings, timeoutMs }) {
+  // What the rest of the machine used just before: a busy machine slows git and the sidecar.
+  const idle = cpuSnapshot();
+  await new Promise((resolve) => setTimeout(resolve, OTHER_LOAD_SAMPLE_MS));
+  const otherLoad = cpuSince(idle).otherCores;
   const logOffset = (await stat(logFile)).size;
   const firstEvent = client.events.length;
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -194,6 +202,7 @@ async function measureCheckout({ from, to, repo, realGit, logFile, client, setti
     byCommand: git.byCommand,
     maxConcurrentGit: git.maxConcurrent,
     eventLoopMaxMs: round(loop.max / 1e6),
+    otherLoad: otherLoad === null ? null : Math.round(otherLoad * 100) / 100,
   };
 }
 
@@ -297,6 +306,7 @@ function formatReport(report) {
         'git processes',
         'max at once',
         'event loop max ms',
+        'other load',
       ],
       report.runs.map((/** @type {any} */ run) => [
         run.checkout,
@@ -308,9 +318,11 @@ function formatReport(report) {
         `${run.gitProcesses} ${JSON.stringify(run.byCommand)}`,
         String(run.maxConcurrentGit),
         String(run.eventLoopMaxMs),
+        String(run.otherLoad ?? 'n/a'),
       ]),
     ),
     '',
+    'other load: cores the rest of the machine used in the second before each checkout (above ~0.2, the run was disturbed)',
     `median: branch event ${summary.branchEventMs} ms, status event ${summary.statusEventMs} ms after the checkout began (git checkout itself: ${summary.checkoutMs} ms; status ${summary.afterCheckoutMs} ms after it ended); ${summary.gitProcesses} git processes per checkout, at most ${summary.maxConcurrentGit} at once; event loop max delay ${summary.eventLoopMaxMs} ms`,
   ];
   return lines.join('\n');
