@@ -148,7 +148,7 @@ export interface GitStatus {
   upstream: string | null;
   ahead: number;
   behind: number;
-  /** Paths relative to the workspace root, `/`-separated. */
+  /** These four: paths relative to the workspace root, `/`-separated. */
   staged: string[];
   modified: string[];
   untracked: string[];

@@ -71,7 +71,7 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
   let unavailableReason = 'the git source has not started';
   let appearance: RepositoryAppearanceWatcher | null = null;
   let lookupTimer: ReturnType<typeof setTimeout> | null = null;
-  let lookingUp: Promise<boolean> | null = null;
+  let lookingUp: { generation: number; promise: Promise<boolean> } | null = null;
   let stopFollowingFiles: (() => void) | null = null;
   /** Bumped by start and stop: work begun under an older generation drops its result. */
   let generation = 0;
@@ -89,7 +89,7 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
       async freshStatus(): Promise<GitStatus> {
         await current.scheduler.refreshNow();
         if (!current.latest || current.closed) {
-          throw new SidecarError('UNAVAILABLE', unavailableReason);
+          throw new SidecarError('UNAVAILABLE', current.failure ?? unavailableReason);
         }
         return current.latest.status;
       },
@@ -208,10 +208,13 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
   /** Looks for the repository and follows it when found; true when it is followed. */
   function lookUp(myGeneration: number): Promise<boolean> {
     // One lookup at a time: two at once could both find the repository and follow it twice.
-    lookingUp ??= lookUpOnce(myGeneration).finally(() => {
-      lookingUp = null;
-    });
-    return lookingUp;
+    if (lookingUp?.generation !== myGeneration) {
+      const promise = lookUpOnce(myGeneration).finally(() => {
+        if (lookingUp?.promise === promise) lookingUp = null;
+      });
+      lookingUp = { generation: myGeneration, promise };
+    }
+    return lookingUp.promise;
   }
 
   async function lookUpOnce(myGeneration: number): Promise<boolean> {
