@@ -175,7 +175,11 @@ describe('sidecar status and publish', () => {
     expect(JSON.parse(status.stdout())).toMatchObject({
       name: 'sidecar',
       root: server.root,
-      sources: [{ name: 'files', state: 'running' }],
+      sources: [
+        { name: 'files', state: 'running' },
+        // The temp root is no git repository.
+        { name: 'git', state: 'unavailable' },
+      ],
     });
     const human = run(['status', '--root', server.root], env);
     expect(await human.exited).toBe(0);
