@@ -5,7 +5,7 @@ import type { GitStatus } from '../../src/protocol.js';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import { createGitSource } from '../../src/sources/git/index.js';
 import { commitFile, git, gitFailing, makeRepository, writeFile } from '../support/git.js';
-import { followGit } from '../support/git-client.js';
+import { followGit } from '../support/git-follower.js';
 import { useTestSidecars, waitFor } from '../support/server.js';
 
 const startSidecar = useTestSidecars();

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import { createGitSource } from '../../src/sources/git/index.js';
 import { commitFile, git, makeRepository, writeFile } from '../support/git.js';
-import { followGit } from '../support/git-client.js';
+import { followGit } from '../support/git-follower.js';
 import { makeTempDir, useTestSidecars, waitFor } from '../support/server.js';
 
 const startSidecar = useTestSidecars();
