@@ -20,6 +20,7 @@ export {
   type DiagnosticsSourceOptions,
 } from './sources/diagnostics/index.js';
 export { createFilesSource } from './sources/files/index.js';
+export { createGitSource, type GitSourceOptions } from './sources/git/index.js';
 export type { Source, SourceContext, SourceEvent } from './sources/source.js';
 export {
   createValidationSource,

@@ -154,13 +154,20 @@ export interface GitStatus {
   branch: string | null;
   head: { sha: string; subject: string } | null;
   detached: boolean;
+  /** The branch's upstream (`origin/main`), or null (a sidecar addition). */
+  upstream: string | null;
   ahead: number;
   behind: number;
+  /** These four: paths relative to the workspace root, `/`-separated. */
   staged: string[];
   modified: string[];
   untracked: string[];
   conflicted: string[];
+  /** Renames recorded in the index (a sidecar addition); the new path is in `staged` too. */
+  renamed: { from: string; to: string }[];
   operation: GitOperation;
+  /** True when a path list was cut at its cap (a sidecar addition). */
+  truncated: boolean;
   [extra: string]: unknown;
 }
 export interface GitBranchData {

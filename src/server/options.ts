@@ -40,6 +40,13 @@ export const settingsSchema = z
     ai: aiSettingsSchema,
     lsp: z.array(lspServerSchema()).superRefine(uniqueServerNames),
     maxOpenFiles: integer(0, 1_000_000),
+    git: z
+      .object({
+        debounceMs: integer(0, 60_000),
+        maxDiffBytes: integer(1024, 64 * 1024 * 1024),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -127,6 +134,8 @@ export interface ResolvedOptions {
   readonly maxPayload: number;
   readonly highWaterMark: number;
   readonly logLevel: Settings['logLevel'] & string;
+  /** The git source's settings; unset ones take the source's defaults. */
+  readonly git: Readonly<NonNullable<Settings['git']>>;
   readonly discovery: false | { dir: string | undefined };
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
@@ -266,6 +275,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     maxPayload: settings.maxPayload ?? DEFAULTS.maxPayload,
     highWaterMark: settings.highWaterMark ?? DEFAULTS.highWaterMark,
     logLevel,
+    git: Object.freeze({ ...settings.git }),
     discovery:
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     logger: options.logger ?? createLogger(logLevel),

@@ -5,6 +5,7 @@ import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
 import { createAiSource } from '../sources/ai/index.js';
 import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
 import { createFilesSource } from '../sources/files/index.js';
+import { createGitSource } from '../sources/git/index.js';
 import type { Source } from '../sources/source.js';
 import { createValidationSource } from '../sources/validation/index.js';
 import { VERSION } from '../version.js';
@@ -71,6 +72,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const methods = createMethodRegistry();
   const sources: Source[] = options.sources ?? [
     createFilesSource(),
+    createGitSource(options.git),
     createDiagnosticsSource({ servers: options.lsp, maxOpenFiles: options.maxOpenFiles }),
     createValidationSource(options.validation),
     createAiSource(options.ai),

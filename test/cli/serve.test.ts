@@ -176,8 +176,10 @@ describe('sidecar status and publish', () => {
       name: 'sidecar',
       root: server.root,
       sources: expect.arrayContaining([
-        { name: 'files', state: 'running' },
+        expect.objectContaining({ name: 'files', state: 'running' }),
         expect.objectContaining({ name: 'ai', state: 'running' }),
+        // The temp root is no git repository.
+        expect.objectContaining({ name: 'git', state: 'unavailable' }),
       ]),
     });
     const human = run(['status', '--root', server.root], env);

@@ -42,6 +42,9 @@ const cleanStatus: GitStatus = {
   modified: [],
   untracked: [],
   conflicted: [],
+  renamed: [],
+  upstream: null,
+  truncated: false,
   operation: null,
 };
 

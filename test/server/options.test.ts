@@ -79,3 +79,14 @@ describe('options', () => {
     expect(() => parseSettings({ maxOpenFiles: -1 }, inFile)).toThrow('"maxOpenFiles"');
   });
 });
+
+describe('the git section', () => {
+  it('is passed on, frozen, and checked key by key', () => {
+    const options = normalizeOptions({ git: { debounceMs: 10, maxDiffBytes: 4096 } });
+    expect(options.git).toEqual({ debounceMs: 10, maxDiffBytes: 4096 });
+    expect(Object.isFrozen(options.git)).toBe(true);
+    expect(normalizeOptions({}).git).toEqual({});
+    expect(() => parseSettings({ git: { debounceMs: -1 } }, (key) => key)).toThrow(OptionsError);
+    expect(() => parseSettings({ git: { debounce: 5 } }, (key) => key)).toThrow(OptionsError);
+  });
+});
