@@ -256,6 +256,7 @@ describe('language servers from the config file', () => {
     expect(await status.exited).toBe(0);
     expect(JSON.parse(status.stdout()).sources).toContainEqual({
       name: 'diagnostics:missing',
+      channel: 'diagnostics',
       state: 'unavailable',
       message:
         'command "no-such-language-server" was not found on PATH; install it or give its full path',

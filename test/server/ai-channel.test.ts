@@ -287,6 +287,7 @@ describe('ai.chat', () => {
     const viewer = await subscribed(sidecar);
     expect(sidecar.info().sources).toContainEqual({
       name: 'ai',
+      channel: 'ai-response',
       state: 'running',
       message: 'AI providers: anthropic (default)',
     });

@@ -312,7 +312,8 @@ describe('the git channel without a repository', () => {
           (m) =>
             m.type === 'event' &&
             m.channel === 'system' &&
-            JSON.stringify(m.data) === JSON.stringify({ name: 'git', state: 'running' }),
+            JSON.stringify(m.data) ===
+              JSON.stringify({ name: 'git', channel: 'git', state: 'running' }),
         ),
       { message: 'git running on system' },
     );
@@ -333,6 +334,7 @@ describe('the git channel without a repository', () => {
     const info = await request('server.info');
     expect((info.result as { sources: unknown[] }).sources).toContainEqual({
       name: 'git',
+      channel: 'git',
       state: 'unavailable',
       message: expect.stringMatching(/git was not found/),
     });

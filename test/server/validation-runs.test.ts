@@ -186,6 +186,7 @@ describe('validation runs', () => {
     expect(run.problems).toHaveLength(1);
     expect(ws.sourceStates()).toContainEqual({
       name: 'validation',
+      channel: 'validation',
       state: 'unavailable',
       message:
         'validator "ghost" is unavailable: sidecar-ghost-checker was found neither in node_modules/.bin nor on the PATH; todo runs',

@@ -144,6 +144,7 @@ describe('the diagnostics source', () => {
     expect(h.states('diagnostics:missing')).toEqual([
       {
         name: 'diagnostics:missing',
+        channel: 'diagnostics',
         state: 'unavailable',
         message:
           'command "no-such-language-server-xyz" was not found on PATH; install it or give its full path',
@@ -164,7 +165,7 @@ describe('the diagnostics source', () => {
     expect(response.error?.code).toBe('UNAVAILABLE');
     // The rest of the sidecar runs on.
     const info = await h.request<{ sources: SourceStateData[] }>('server.info');
-    expect(info.sources).toContainEqual({ name: 'files', state: 'running' });
+    expect(info.sources).toContainEqual({ name: 'files', channel: 'files', state: 'running' });
   });
 
   it('rejects a file outside the root', async () => {
@@ -219,6 +220,7 @@ describe('a misbehaving language server', () => {
     await waitFor(() => processGroupMembers(pid).length === 0, { message: 'the group to be gone' });
     expect(h.sidecar.info().sources).toContainEqual({
       name: 'diagnostics:fake',
+      channel: 'diagnostics',
       state: 'stopped',
     });
   });
