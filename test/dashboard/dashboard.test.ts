@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createDiagnosticsSource } from '../../src/sources/diagnostics/index.js';
 import { createFilesSource } from '../../src/sources/files/index.js';
+import { createGitSource } from '../../src/sources/git/index.js';
 import { useTestSidecars } from '../support/server.js';
 import { connectionState, openTab, useDashboard } from './browser.js';
 
@@ -228,6 +230,31 @@ describe('the dashboard in real Chromium', () => {
     // The chosen view is kept in the URL, so a reload opens it again.
     await page.keyboard.press('ArrowLeft');
     expect(await page.evaluate(() => location.hash)).toBe('#ai');
+    expect(problems).toEqual([]);
+  });
+
+  it('says why a channel is quiet: its source cannot run here, or no source feeds it', async () => {
+    // A plain folder: not a git repository, no tsconfig.json.
+    const sidecar = await start({ sources: [createGitSource(), createDiagnosticsSource()] });
+    const { page, problems } = await open(sidecar);
+    await page
+      .locator('#git-view .notice', { hasText: 'git is unavailable: not a git repository' })
+      .waitFor();
+    await page
+      .locator('#sources li[data-state="unavailable"]', { hasText: 'not a git repository' })
+      .waitFor();
+    await openTab(page, 'Diagnostics');
+    await page
+      .locator('#panel-diagnostics .notice', {
+        hasText: 'diagnostics is unavailable: no language server for this workspace',
+      })
+      .waitFor();
+    await openTab(page, 'Validation');
+    await page
+      .locator('#panel-validation .notice', {
+        hasText: 'No validation source runs on this server (it offers no validation.run method).',
+      })
+      .waitFor();
     expect(problems).toEqual([]);
   });
 

@@ -1,23 +1,15 @@
 /**
- * TEST FIXTURE SOURCES for the dashboard's end-to-end tests. The real sources of these channels
- * (diagnostics, git, search, validation, ai) live on their own branches; these stand-ins emit
- * events of exactly the protocol's shapes and answer the methods as PROTOCOL.md says, so the
- * page's views are tested against the contract. They are not product code.
+ * A TEST FIXTURE SOURCE for the dashboard's search tests, until the real search source is on
+ * main: it emits events of exactly the protocol's shapes and answers the methods as
+ * PROTOCOL.md says. It is not product code.
  */
 import { z } from 'zod';
-import type {
-  DiagnosticsUpdatedData,
-  EventData,
-  EventName,
-  GitStatus,
-  SearchMatch,
-  ValidationCompleteData,
-} from '../../src/protocol.js';
+import type { EventData, EventName, SearchMatch } from '../../src/protocol.js';
 import { SidecarError } from '../../src/server/errors.js';
 import { defineMethod, type MethodDefinition } from '../../src/server/methods.js';
 import type { Source, SourceContext } from '../../src/sources/source.js';
 
-type FixtureChannel = 'diagnostics' | 'git' | 'search' | 'validation' | 'ai-response';
+type FixtureChannel = 'search';
 
 export interface FixtureSource<C extends FixtureChannel> extends Source {
   /** Emits on the fixture's channel (after the sidecar started it). */
@@ -51,73 +43,6 @@ function fixtureSource<C extends FixtureChannel>(spec: {
   if (spec.snapshot) source.snapshot = spec.snapshot;
   if (spec.methods) Object.assign(source, { methods: spec.methods(source) });
   return source;
-}
-
-/** Diagnostics: a snapshot of all files with problems plus a summary; `updated` per file. */
-export function diagnosticsFixtureSource(initial: DiagnosticsUpdatedData[]) {
-  const byFile = new Map(initial.map((update) => [update.file, update]));
-  const source = fixtureSource({
-    name: 'diagnostics',
-    channel: 'diagnostics',
-    snapshot: () => ({ files: [...byFile.values()] }),
-  });
-  return Object.assign(source, {
-    update(update: DiagnosticsUpdatedData) {
-      if (update.diagnostics.length > 0) byFile.set(update.file, update);
-      else byFile.delete(update.file);
-      source.emit('updated', update);
-    },
-  });
-}
-
-/** Git: the snapshot is the current status; `status` replaces it. */
-export function gitFixtureSource(initial: GitStatus) {
-  let status = initial;
-  const source = fixtureSource({ name: 'git', channel: 'git', snapshot: () => status });
-  return Object.assign(source, {
-    setStatus(next: GitStatus) {
-      status = next;
-      source.emit('status', next);
-    },
-  });
-}
-
-/**
- * Validation: the snapshot is the last complete result per tool; `validation.run { tool? }`
- * answers `{ runId }` and then emits `started` and, once `finish` is called, `complete`.
- */
-export function validationFixtureSource(latest: ValidationCompleteData[]) {
-  const results = new Map(latest.map((result) => [result.tool, result]));
-  let runs = 0;
-  const waiting: { runId: string; tool: string }[] = [];
-  const source = fixtureSource({
-    name: 'validation',
-    channel: 'validation',
-    snapshot: () => Object.fromEntries(results),
-    methods: (self) => [
-      defineMethod({
-        name: 'validation.run',
-        params: z.object({ tool: z.string().optional() }).strict().optional(),
-        handler: (params) => {
-          const tool = params?.tool ?? [...results.keys()][0] ?? 'tsc';
-          const runId = `run-${++runs}`;
-          waiting.push({ runId, tool });
-          setImmediate(() => self.emit('started', { runId, tool, trigger: 'request' }));
-          return { runId };
-        },
-      }),
-    ],
-  });
-  return Object.assign(source, {
-    /** Completes the oldest run started through `validation.run`. */
-    finish(result: Omit<ValidationCompleteData, 'runId' | 'tool'>) {
-      const run = waiting.shift();
-      if (!run) throw new Error('no validation run is waiting');
-      const complete = { ...result, ...run };
-      results.set(run.tool, complete);
-      source.emit('complete', complete);
-    },
-  });
 }
 
 /**
@@ -243,48 +168,4 @@ function findMatches(corpus: Record<string, string>, pattern: RegExp): SearchMat
     });
   }
   return found;
-}
-
-/**
- * AI catch-up: follows the `ai-response` channel in-process and answers `ai.get { id }` with
- * the stream's text so far, its last index and whether it finished, as issue 7 describes.
- * Producers publish the chunks themselves (`publish` is allowed on `ai-response`).
- */
-export function aiFixtureSource() {
-  const streams = new Map<string, { text: string; lastIndex: number; finished: boolean }>();
-  let stopListening: (() => void) | undefined;
-  const source = fixtureSource({
-    name: 'ai',
-    channel: 'ai-response',
-    methods: () => [
-      defineMethod({
-        name: 'ai.get',
-        params: z.object({ id: z.string().min(1) }).strict(),
-        handler: ({ id }) => {
-          const stream = streams.get(id);
-          if (!stream) throw new SidecarError('INVALID_PARAMS', `no stream ${id}`, { field: 'id' });
-          return { id, ...stream };
-        },
-      }),
-    ],
-  });
-  const start = source.start;
-  source.start = async (ctx) => {
-    await start(ctx);
-    stopListening = ctx.onEvent('ai-response', ({ data }) => {
-      const chunk = data as { id: string; chunk: string; index: number; finished: boolean };
-      const stream = streams.get(chunk.id) ?? { text: '', lastIndex: -1, finished: false };
-      streams.set(chunk.id, {
-        text: stream.text + chunk.chunk,
-        lastIndex: chunk.index,
-        finished: chunk.finished,
-      });
-    });
-  };
-  const stop = source.stop;
-  source.stop = async () => {
-    stopListening?.();
-    await stop();
-  };
-  return source;
 }

@@ -9,7 +9,7 @@ import { describeError } from './dom.js';
 const TROUBLE_STATES = new Set(['unavailable', 'failed', 'stopped', 'error']);
 
 /**
- * @typedef {{ name: string, channel?: string, state: string, message?: string }} SourceState
+ * @typedef {import('/lib/protocol.js').SourceStateData} SourceState
  * @typedef {{ tone: 'bad' | 'warn' | 'muted', text: string }} ChannelNotice
  */
 
@@ -61,16 +61,9 @@ export function createServerState(client) {
     notify();
   });
 
-  /** The sources that feed `channel` (by the `channel` they report, else by name). */
-  function sourcesFor(/** @type {string} */ channel) {
-    return [...sources.values()].filter((source) =>
-      source.channel
-        ? source.channel === channel
-        : source.name === channel ||
-          channel.startsWith(`${source.name}-`) ||
-          source.name.startsWith(`${channel}:`),
-    );
-  }
+  /** The sources that feed `channel`, parts included (`diagnostics:typescript`). */
+  const sourcesFor = (/** @type {string} */ channel) =>
+    [...sources.values()].filter((source) => source.channel === channel);
 
   return {
     get info() {
@@ -90,7 +83,8 @@ export function createServerState(client) {
       return () => listeners.delete(listener);
     },
     /**
-     * Why `channel` may be quiet, or null when its source runs. `method` is the request the
+     * Why `channel` may be quiet, or what its running sources say (progress, a limit), or null.
+     * `method` is the request the
      * view needs; its absence from the server's methods means no source for it runs at all.
      * @param {string} channel
      * @param {string} [method]
@@ -109,8 +103,20 @@ export function createServerState(client) {
             .join(' · '),
         };
       }
-      if (feeding.some((source) => source.state === 'starting')) {
-        return { tone: 'muted', text: `The ${channel} source is starting…` };
+      const starting = feeding.filter((source) => source.state === 'starting');
+      if (starting.length > 0) {
+        return {
+          tone: 'muted',
+          text: `${starting.map((source) => source.name).join(', ')} starting…`,
+        };
+      }
+      // A running source's message is its progress (`Indexing: src (40%)`) or a limit it hit.
+      const saying = feeding.filter((source) => source.message);
+      if (saying.length > 0) {
+        return {
+          tone: 'muted',
+          text: saying.map(({ name, message }) => `${name}: ${message}`).join(' · '),
+        };
       }
       if (feeding.length === 0 && info && method && !methods.has(method)) {
         return {

@@ -4,7 +4,8 @@
  *
  * A page that opens in the middle of a stream sees its first chunk with `index > 0`. It then
  * asks `ai.get { id }` (when the server offers it) for the text so far, holds the live chunks
- * meanwhile, and continues after the last index the answer covered: no gap, no duplicate.
+ * meanwhile, and continues after `lastIndex`: no gap, no duplicate (docs/channels.md,
+ * "Catching up"). The page subscribed long before, so every event after `lastIndex` reaches it.
  */
 import { describeError, frameScheduler, h, isScrolledToEnd } from '../ui/dom.js';
 import { bindChannelNotice } from '../ui/server-state.js';
@@ -32,7 +33,7 @@ export function mountAi({ client, server, root, setBadge }) {
   /** @type {Map<string, Stream>} */
   const streams = new Map();
   const notice = h('p');
-  bindChannelNotice(notice, server, 'ai-response');
+  bindChannelNotice(notice, server, 'ai-response', 'ai.get');
   const empty = h(
     'p',
     { class: 'muted' },
@@ -44,8 +45,7 @@ export function mountAi({ client, server, root, setBadge }) {
 
   client.subscribe('ai-response', (message) => {
     if (message.type !== 'event') return;
-    const data = /** @type {any} */ (message.data);
-    if (typeof data?.id !== 'string') return;
+    const data = /** @type {import('/lib/protocol.js').AiChunkData} */ (message.data);
     let stream = streams.get(data.id);
     if (!stream) {
       stream = createStream(data.id);
@@ -95,20 +95,20 @@ export function mountAi({ client, server, root, setBadge }) {
 
   async function catchUp(/** @type {Stream} */ stream) {
     stream.state = 'catching-up';
-    let finished = false;
     if (server.hasMethod('ai.get')) {
       try {
-        const state = /** @type {any} */ (await client.request('ai.get', { id: stream.id }));
-        stream.pendingText = String(state.text ?? '');
-        stream.nextIndex = Number(state.lastIndex ?? state.index ?? -1) + 1;
-        finished = Boolean(state.finished);
+        const state = await client.request('ai.get', { id: stream.id });
+        // Past the server's size limit `text` stopped growing: the held chunks come later.
+        stream.pendingText = state.truncated ? `${state.text} […] ` : state.text;
+        stream.nextIndex = state.lastIndex + 1;
+        if (state.end) end(stream, state.end.event, state.end.data);
       } catch (failure) {
         stream.detail = `joined mid-stream; earlier text unavailable (${describeError(failure)})`;
       }
     } else {
       stream.detail = 'joined mid-stream; earlier text unavailable (the server offers no ai.get)';
     }
-    stream.state = finished ? 'done' : 'streaming';
+    if (stream.state === 'catching-up') stream.state = 'streaming';
     for (const message of stream.held) applyEvent(stream, message.event, message.data);
     stream.held = [];
     schedule();
@@ -119,23 +119,27 @@ export function mountAi({ client, server, root, setBadge }) {
     /** @type {string} */ event,
     /** @type {any} */ data,
   ) {
-    if (typeof data.index === 'number') {
-      if (data.index < stream.nextIndex) return; // already in the text (ai.get covered it)
-      if (data.index > stream.nextIndex && stream.nextIndex > 0) stream.pendingText += ' […] ';
-      stream.nextIndex = data.index + 1;
-    }
-    if (typeof data.chunk === 'string') stream.pendingText += data.chunk;
-    if (event === 'done') {
-      stream.state = 'done';
-      stream.detail = describeDone(data);
-    } else if (event === 'error') {
-      stream.state = 'error';
-      const error = data.error ?? data;
-      stream.detail =
-        [error.code, error.message ?? (typeof error === 'string' ? error : '')]
-          .filter(Boolean)
-          .join(': ') || 'failed';
-    }
+    if (data.index < stream.nextIndex) return; // already in the text (ai.get covered it)
+    // Only a client-side gap (events the server no longer held) can skip indexes.
+    if (data.index > stream.nextIndex && stream.nextIndex > 0) stream.pendingText += ' […] ';
+    stream.nextIndex = data.index + 1;
+    stream.pendingText += data.chunk;
+    if (event === 'done' || event === 'error') end(stream, event, data);
+  }
+
+  /** A stream's last event: `done` (stop reason, usage) or `error` (the error body). */
+  function end(
+    /** @type {Stream} */ stream,
+    /** @type {'done' | 'error'} */ event,
+    /** @type {any} */ data,
+  ) {
+    stream.state = event;
+    stream.detail =
+      event === 'done'
+        ? describeDone(data)
+        : data.error
+          ? `${data.error.code}: ${data.error.message}`
+          : 'failed';
   }
 
   function render() {
@@ -163,17 +167,13 @@ export function mountAi({ client, server, root, setBadge }) {
   render();
 }
 
-/** "done · stop: end_turn · 12 in / 250 out tokens" from what the producer put in `done`. */
-function describeDone(/** @type {any} */ data) {
+/** "stop: end_turn · 12 in / 250 out tokens · llama3.2" from the `done` data. */
+function describeDone(/** @type {import('/lib/protocol.js').AiDoneData} */ data) {
   const parts = [];
-  const stop = data.stopReason ?? data.stop_reason ?? data.finishReason;
-  if (stop) parts.push(`stop: ${stop}`);
-  const usage = data.usage;
-  if (usage && typeof usage === 'object') {
-    const input = usage.inputTokens ?? usage.input_tokens ?? usage.prompt_tokens;
-    const output = usage.outputTokens ?? usage.output_tokens ?? usage.completion_tokens;
-    if (input !== undefined || output !== undefined)
-      parts.push(`${input ?? '?'} in / ${output ?? '?'} out tokens`);
-  }
+  if (data.stopReason) parts.push(`stop: ${data.stopReason}`);
+  const { inputTokens, outputTokens } = data.usage ?? {};
+  if (inputTokens !== undefined || outputTokens !== undefined)
+    parts.push(`${inputTokens ?? '?'} in / ${outputTokens ?? '?'} out tokens`);
+  if (data.model) parts.push(data.model);
   return parts.join(' · ');
 }

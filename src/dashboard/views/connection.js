@@ -34,9 +34,11 @@ export function mountConnection({ client, server, stateElement, summaryElement, 
 
   server.onChange(() => {
     const { info } = server;
-    // The marks keep a path's slashes in place in the right-to-left box that cuts its start.
-    summaryElement.textContent = info ? `\u200e${info.root}\u200e` : '';
+    // The root's folder name, as editors title a window; the full path is in the tooltip.
+    const folder = info ? folderName(info.root) : '';
+    summaryElement.textContent = folder;
     summaryElement.title = info?.root ?? '';
+    document.title = folder ? `${folder} · sidecar` : 'sidecar';
     const fact = (/** @type {string} */ term, /** @type {string} */ value) => [
       h('dt', {}, term),
       h('dd', { title: value }, value),
@@ -74,4 +76,9 @@ export function mountConnection({ client, server, stateElement, summaryElement, 
           )),
     );
   });
+}
+
+/** The last segment of a path: `/home/ada/acme-app` → `acme-app` (`/` stays `/`). */
+function folderName(/** @type {string} */ path) {
+  return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
 }

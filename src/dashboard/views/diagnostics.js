@@ -1,11 +1,11 @@
 /**
  * Diagnostics grouped by file, with severity counts. State: per file, per language server, the
- * latest list (an `updated` replaces it; an empty list removes it). A `snapshot` replaces
- * everything, which is also how a reconnect to a restarted server starts over.
+ * latest list (an `updated` replaces it; an empty list removes it) and the workspace totals the
+ * server sends with each. A `snapshot` (`{ files, summary }`) replaces everything, which is
+ * also how a reconnect to a restarted server starts over.
  */
 
 import { count, frameScheduler, h, rememberedDetails, replaceKeepingFocus } from '../ui/dom.js';
-import { collectRecords, isDiagnosticsUpdate } from '../ui/records.js';
 import { bindChannelNotice } from '../ui/server-state.js';
 import { countSeverities, problemsTable, severityBadges } from './problems.js';
 
@@ -26,6 +26,8 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
   const files = new Map();
   /** @type {Map<string, boolean>} files the user folded or unfolded */
   const opened = new Map();
+  /** The workspace-wide totals, as the server counts them. */
+  let totals = { error: 0, warning: 0, info: 0, hint: 0 };
 
   const notice = h('p');
   bindChannelNotice(notice, server, 'diagnostics', 'diagnostics.get');
@@ -34,21 +36,29 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
   root.append(notice, summary, list);
   const schedule = frameScheduler(render);
 
-  function apply(/** @type {any} */ update) {
-    const byServer = files.get(update.file) ?? new Map();
-    const key = String(update.server ?? '');
-    if (update.diagnostics.length > 0) byServer.set(key, update.diagnostics);
-    else byServer.delete(key);
-    if (byServer.size > 0) files.set(update.file, byServer);
-    else files.delete(update.file);
+  /** @param {import('/lib/protocol.js').DiagnosticsFileEntry} entry */
+  function apply(entry) {
+    const byServer = files.get(entry.file) ?? new Map();
+    if (entry.diagnostics.length > 0) byServer.set(entry.server, entry.diagnostics);
+    else byServer.delete(entry.server);
+    if (byServer.size > 0) files.set(entry.file, byServer);
+    else files.delete(entry.file);
+  }
+
+  /** @param {import('/lib/protocol.js').DiagnosticsSummary} summary */
+  function setTotals({ errors, warnings, infos, hints }) {
+    totals = { error: errors, warning: warnings, info: infos, hint: hints };
   }
 
   client.subscribe('diagnostics', (message) => {
     if (message.type === 'snapshot') {
+      const snapshot = /** @type {import('/lib/protocol.js').DiagnosticsSnapshot} */ (message.data);
       files.clear();
-      for (const update of collectRecords(message.data, isDiagnosticsUpdate)) apply(update);
+      for (const entry of snapshot.files) apply(entry);
+      setTotals(snapshot.summary);
     } else if (message.event === 'updated') {
       apply(message.data);
+      setTotals(message.data.summary);
     }
     schedule();
   });
@@ -67,7 +77,6 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
         b.counts.warning - a.counts.warning ||
         a.file.localeCompare(b.file),
     );
-    const totals = countSeverities(groups.flatMap((group) => group.diagnostics));
 
     summary.replaceChildren(
       groups.length === 0
@@ -100,9 +109,8 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
               severity: item.severity,
               position: `${item.range.start.line + 1}:${item.range.start.character + 1}`,
               message: item.message,
-              origin: [item.source ?? item.server, item.code]
-                .filter((part) => part !== undefined && part !== '')
-                .join(' '),
+              // As editors show it: `typescript(2322)`.
+              origin: `${item.source ?? item.server}${item.code === undefined ? '' : `(${item.code})`}`,
             })),
             MAX_ROWS_PER_FILE,
           ),

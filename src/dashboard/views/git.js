@@ -1,7 +1,8 @@
 /**
- * The git card: branch, HEAD (short sha and subject), ahead/behind its upstream, an operation in
- * progress, changed files by kind, and the last branch switches and commits. `status` and the
- * snapshot replace the state; `branch` and `commit` are kept as recent activity.
+ * The git card: branch, HEAD (short sha and subject), the upstream with ahead/behind, an
+ * operation in progress, changed files by kind (renames as `old → new`), and the last branch
+ * switches and commits. `status` and the snapshot (the status, or null outside a repository)
+ * replace the state; `branch` and `commit` are kept as recent activity.
  */
 import {
   count,
@@ -11,19 +12,22 @@ import {
   rememberedDetails,
   replaceKeepingFocus,
 } from '../ui/dom.js';
-import { isGitStatus } from '../ui/records.js';
 import { bindChannelNotice } from '../ui/server-state.js';
 
 const RECENT = 5;
 const MAX_FILES_LISTED = 50;
 /** The file lists of a status, in the order a developer deals with them. */
 const FILE_KINDS = /** @type {const} */ ([
-  ['conflicted', 'conflicted'],
-  ['staged', 'staged'],
-  ['modified', 'modified'],
-  ['renamed', 'renamed'],
-  ['untracked', 'untracked'],
+  'conflicted',
+  'staged',
+  'renamed',
+  'modified',
+  'untracked',
 ]);
+
+/** A list entry: a path, or a rename `{ from, to }`. */
+const describeEntry = (/** @type {string | { from: string, to: string }} */ entry) =>
+  typeof entry === 'string' ? entry : `${entry.from} → ${entry.to}`;
 
 /**
  * @param {{
@@ -33,7 +37,7 @@ const FILE_KINDS = /** @type {const} */ ([
  * }} options
  */
 export function mountGit({ client, server, root }) {
-  /** @type {any} */
+  /** @type {import('/lib/protocol.js').GitStatus | null} */
   let status = null;
   /** @type {{ time: number, text: string }[]} */
   let recent = [];
@@ -49,10 +53,7 @@ export function mountGit({ client, server, root }) {
 
   client.subscribe('git', (message) => {
     const data = /** @type {any} */ (message.data);
-    if (message.type === 'snapshot') {
-      // The snapshot is the status itself (or holds it); anything else means no repository.
-      status = isGitStatus(data) ? data : isGitStatus(data?.status) ? data.status : null;
-    } else if (message.event === 'status') {
+    if (message.type === 'snapshot' || message.event === 'status') {
       status = data;
     } else if (message.event === 'branch') {
       remember(
@@ -62,7 +63,7 @@ export function mountGit({ client, server, root }) {
     } else if (message.event === 'commit') {
       remember(
         message.timestamp,
-        `commit ${String(data.sha).slice(0, 7)} ${data.subject} — ${data.author}`,
+        `commit ${data.sha.slice(0, 7)} ${data.subject} — ${data.author}`,
       );
     }
     schedule();
@@ -80,15 +81,21 @@ export function mountGit({ client, server, root }) {
       );
       return;
     }
-    const head = status.head;
-    const upstream =
-      status.ahead || status.behind
+    const { head, upstream } = status;
+    const tracking = !upstream
+      ? h('span', { class: 'muted' }, 'no upstream')
+      : status.ahead || status.behind
         ? h(
             'span',
-            { 'aria-label': `${status.ahead} ahead, ${status.behind} behind the upstream` },
-            `↑${status.ahead} ↓${status.behind}`,
+            {
+              id: 'git-upstream',
+              title: upstream,
+              'aria-label': `${status.ahead} ahead, ${status.behind} behind ${upstream}`,
+            },
+            `↑${status.ahead} ↓${status.behind} `,
+            h('span', { class: 'muted' }, upstream),
           )
-        : h('span', { class: 'muted' }, 'in sync with upstream');
+        : h('span', { class: 'muted', id: 'git-upstream' }, `up to date with ${upstream}`);
     replaceKeepingFocus(
       body,
       h(
@@ -100,7 +107,7 @@ export function mountGit({ client, server, root }) {
           status.detached || !status.branch ? 'detached HEAD' : status.branch,
         ),
         ' ',
-        upstream,
+        tracking,
         status.operation
           ? [
               ' ',
@@ -117,7 +124,7 @@ export function mountGit({ client, server, root }) {
         { class: 'git-head' },
         head
           ? [
-              h('code', { id: 'git-sha' }, String(head.sha).slice(0, 7)),
+              h('code', { id: 'git-sha' }, head.sha.slice(0, 7)),
               ' ',
               h('span', { id: 'git-subject' }, head.subject),
             ]
@@ -126,28 +133,30 @@ export function mountGit({ client, server, root }) {
       h(
         'div',
         { class: 'git-files', id: 'git-files' },
-        FILE_KINDS.filter(([key]) => Array.isArray(status[key]) && status[key].length > 0).map(
-          ([key, label]) =>
+        FILE_KINDS.map((kind) => /** @type {const} */ ([kind, status[kind]]))
+          .filter(([, entries]) => entries.length > 0)
+          .map(([kind, entries]) =>
             rememberedDetails(
               opened,
               {
-                key: `git:${key}`,
-                openByDefault: key === 'conflicted',
-                summary: [count(status[key].length, `${label} file`, `${label} files`)],
-                props: { dataset: { kind: key } },
+                key: `git:${kind}`,
+                openByDefault: kind === 'conflicted',
+                summary: [count(entries.length, `${kind} file`)],
+                props: { dataset: { kind } },
               },
               h(
                 'ul',
                 { class: 'file-list' },
-                status[key]
+                entries
                   .slice(0, MAX_FILES_LISTED)
-                  .map((/** @type {string} */ file) => h('li', {}, file)),
-                status[key].length > MAX_FILES_LISTED
-                  ? h('li', { class: 'muted' }, `${status[key].length - MAX_FILES_LISTED} more`)
+                  .map((/** @type {any} */ entry) => h('li', {}, describeEntry(entry))),
+                entries.length > MAX_FILES_LISTED
+                  ? h('li', { class: 'muted' }, `${entries.length - MAX_FILES_LISTED} more`)
                   : null,
               ),
             ),
-        ),
+          ),
+        status.truncated ? h('p', { class: 'muted' }, 'Some lists were cut at 2,000 paths.') : null,
       ),
       recent.length > 0
         ? h(

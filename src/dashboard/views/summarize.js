@@ -3,12 +3,6 @@
  * data as compact JSON. Keyed by `channel/event`; unknown events fall back to JSON.
  */
 import { count, truncate } from '../ui/dom.js';
-import {
-  collectRecords,
-  isDiagnosticsUpdate,
-  isGitStatus,
-  isValidationResult,
-} from '../ui/records.js';
 import { countSeverities } from './problems.js';
 
 /** @type {Record<string, (data: any) => string>} */
@@ -26,15 +20,14 @@ const SUMMARIES = {
     return `${data.file} · ${counts.join(', ') || 'no problems'} (${data.server})`;
   },
   'git/status': describeGitStatus,
-  'git/snapshot': (data) => (isGitStatus(data) ? describeGitStatus(data) : 'no repository status'),
+  // null while the root is in no repository.
+  'git/snapshot': (data) => (data ? describeGitStatus(data) : 'no repository'),
   'diagnostics/snapshot': (data) =>
-    `${count(collectRecords(data, isDiagnosticsUpdate).length, 'file')} with problems`,
+    `${count(new Set(data.files.map((/** @type {any} */ entry) => entry.file)).size, 'file')} with problems`,
   'validation/snapshot': (data) =>
-    `latest results of ${
-      collectRecords(data, isValidationResult)
-        .map((/** @type {any} */ result) => result.tool)
-        .join(', ') || 'no tool yet'
-    }`,
+    data.validators
+      .map((/** @type {any} */ validator) => `${validator.tool} ${validator.state}`)
+      .join(', ') || 'no validators',
   'git/commit': (data) => `${data.sha?.slice(0, 7)} ${data.subject} — ${data.author}`,
   'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
   'search/progress': (data) =>
@@ -44,11 +37,20 @@ const SUMMARIES = {
     `${data.searchId}: ${count(data.count, 'result')}${data.cancelled ? ', cancelled' : ''}${data.truncated ? ', truncated' : ''}`,
   'validation/started': (data) => `${data.tool} (${data.trigger})`,
   'validation/complete': (data) =>
-    `${data.tool}: ${data.ok ? 'ok' : count(data.problems.length, 'problem')} in ${data.durationMs} ms`,
+    `${data.tool}: ${
+      data.cancelled
+        ? 'cancelled'
+        : data.timedOut
+          ? 'timed out'
+          : data.ok
+            ? 'ok'
+            : count(data.problems.length, 'problem')
+    } in ${data.durationMs} ms`,
   'ai-response/chunk': (data) => `${data.id} #${data.index} ${JSON.stringify(data.chunk)}`,
-  'ai-response/done': (data) => `${data.id} #${data.index} finished`,
+  'ai-response/done': (data) =>
+    `${data.id} #${data.index} finished${data.stopReason ? ` (${data.stopReason})` : ''}`,
   'ai-response/error': (data) =>
-    `${data.id} #${data.index} ${data.error?.code ?? ''} ${data.error?.message ?? data.message ?? ''}`,
+    `${data.id} #${data.index} ${data.error ? `${data.error.code}: ${data.error.message}` : 'failed'}`,
   'system/source': (data) => `${data.name} ${data.state}${data.message ? `: ${data.message}` : ''}`,
 };
 
@@ -76,5 +78,11 @@ export function summarize(message) {
 }
 
 function describeGitStatus(/** @type {any} */ status) {
-  return `${status.branch ?? 'detached'} @ ${status.head?.sha?.slice(0, 7) ?? '—'} · ${count(status.modified?.length ?? 0, 'modified file')}`;
+  const changed = new Set([
+    ...status.staged,
+    ...status.modified,
+    ...status.untracked,
+    ...status.conflicted,
+  ]).size;
+  return `${status.branch ?? 'detached'} @ ${status.head?.sha.slice(0, 7) ?? 'no commits'} · ${count(changed, 'changed file')}`;
 }

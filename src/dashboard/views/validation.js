@@ -1,7 +1,9 @@
 /**
- * Validation results per tool: the latest complete run (ok, exit code, duration, problems)
- * and whether a run is going (from `started`, until its `complete`). A cancelled run does not
- * replace the last real result. `validation.run` buttons when the server offers the method.
+ * Validation results per tool: the latest run with a verdict (ok, exit code, timed out,
+ * duration, problems, why it gave none), whether a run is going, and the tools that cannot
+ * run and why. The snapshot (`{ validators, results }`) starts the state over; `started` and
+ * `complete` update it. A cancelled run is no verdict: the last real result stays.
+ * `validation.run` buttons when the server offers the method.
  */
 import {
   count,
@@ -11,13 +13,18 @@ import {
   h,
   replaceKeepingFocus,
 } from '../ui/dom.js';
-import { collectRecords, isValidationResult } from '../ui/records.js';
 import { bindChannelNotice } from '../ui/server-state.js';
 import { countSeverities, problemsTable, severityBadges } from './problems.js';
 
 const MAX_PROBLEMS_PER_TOOL = 200;
 
-/** @typedef {{ latest: any, running: Map<string, any> }} ToolState */
+/**
+ * @typedef {{
+ *   latest: import('/lib/protocol.js').ValidationCompleteData | null,
+ *   running: { runId: string, trigger?: string, since?: number } | null,
+ *   unavailable: string | null,
+ * }} ToolState
+ */
 
 /**
  * @param {{
@@ -33,7 +40,7 @@ export function mountValidation({ client, server, root, setBadge }) {
   const toolState = (/** @type {string} */ tool) => {
     let state = tools.get(tool);
     if (!state) {
-      state = { latest: null, running: new Map() };
+      state = { latest: null, running: null, unavailable: null };
       tools.set(tool, state);
     }
     return state;
@@ -61,15 +68,24 @@ export function mountValidation({ client, server, root, setBadge }) {
     const data = /** @type {any} */ (message.data);
     if (message.type === 'snapshot') {
       // A snapshot is the whole state: runs this page saw start may have ended meanwhile.
+      const snapshot = /** @type {import('/lib/protocol.js').ValidationSnapshot} */ (data);
       tools.clear();
-      for (const result of collectRecords(data, isValidationResult))
-        toolState(result.tool).latest = result;
+      for (const { tool, state, runId, message: why } of snapshot.validators) {
+        const entry = toolState(tool);
+        if (state === 'running' && runId) entry.running = { runId };
+        if (state === 'unavailable') entry.unavailable = why ?? 'unavailable';
+      }
+      for (const result of Object.values(snapshot.results)) toolState(result.tool).latest = result;
     } else if (message.event === 'started') {
-      toolState(data.tool).running.set(data.runId, { ...data, since: message.timestamp });
+      toolState(data.tool).running = {
+        runId: data.runId,
+        trigger: data.trigger,
+        since: message.timestamp,
+      };
     } else if (message.event === 'complete') {
       const state = toolState(data.tool);
-      state.running.delete(data.runId);
-      if (!data.cancelled || !state.latest) state.latest = data;
+      if (state.running?.runId === data.runId) state.running = null;
+      if (!data.cancelled) state.latest = data;
     }
     schedule();
   });
@@ -91,8 +107,7 @@ export function mountValidation({ client, server, root, setBadge }) {
     const cards = [...tools]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([tool, state]) => {
-        const { latest } = state;
-        const active = [...state.running.values()].at(-1);
+        const { latest, running: active, unavailable } = state;
         if (active) running++;
         problems += latest?.problems.length ?? 0;
         return h(
@@ -101,18 +116,26 @@ export function mountValidation({ client, server, root, setBadge }) {
             class: 'tool',
             dataset: {
               tool,
-              state: active ? 'running' : latest ? (latest.ok ? 'ok' : 'failed') : 'none',
+              state: unavailable
+                ? 'unavailable'
+                : active
+                  ? 'running'
+                  : latest
+                    ? latest.ok
+                      ? 'ok'
+                      : 'failed'
+                    : 'none',
             },
           },
           h(
             'header',
             { class: 'tool-header' },
             h('h3', {}, tool),
-            h('span', { class: 'tool-state' }, describeRun(latest, active)),
+            h('span', { class: 'tool-state' }, describeRun(state)),
             latest
               ? h('span', { class: 'badges' }, severityBadges(countSeverities(latest.problems)))
               : null,
-            canRun
+            canRun && !unavailable
               ? h(
                   'button',
                   {
@@ -125,13 +148,18 @@ export function mountValidation({ client, server, root, setBadge }) {
                 )
               : null,
           ),
+          unavailable
+            ? h('p', { class: 'tool-error', dataset: { tone: 'bad' } }, unavailable)
+            : latest?.error
+              ? h('p', { class: 'tool-error', dataset: { tone: 'warn' } }, latest.error)
+              : null,
           latest && latest.problems.length > 0
             ? problemsTable(
-                latest.problems.map((/** @type {any} */ problem) => ({
+                latest.problems.map((problem) => ({
                   severity: problem.severity,
                   position: `${problem.file}:${problem.line}:${problem.column}`,
                   message: problem.message,
-                  origin: problem.code === undefined ? '' : String(problem.code),
+                  origin: problem.code ?? '',
                 })),
                 MAX_PROBLEMS_PER_TOOL,
               )
@@ -150,16 +178,31 @@ export function mountValidation({ client, server, root, setBadge }) {
   render();
 }
 
-/** "running (save of src/a.ts) since 14:02:11", "ok · 1.2 s", "exit 2 · 3 problems · 0.8 s". */
-function describeRun(/** @type {any} */ latest, /** @type {any} */ active) {
-  if (active) return `running (${active.trigger}) since ${formatTime(active.since).slice(0, 8)}`;
+/**
+ * "running (change) since 14:02:11", "ok · 1.2 s", "exit 2 · 3 problems · 0.8 s",
+ * "timed out · 300.0 s", "unavailable".
+ * @param {ToolState} state
+ */
+function describeRun({ latest, running, unavailable }) {
+  if (unavailable) return 'unavailable';
+  if (running) {
+    // A run this page saw start says why and since when; one from the snapshot just runs.
+    return running.since === undefined
+      ? 'running'
+      : `running (${running.trigger}) since ${formatTime(running.since).slice(0, 8)}`;
+  }
   if (!latest) return 'no result yet';
   const parts = [
-    latest.ok ? 'ok' : latest.exitCode === null ? 'stopped' : `exit ${latest.exitCode}`,
+    latest.ok
+      ? 'ok'
+      : latest.timedOut
+        ? 'timed out'
+        : latest.exitCode === null
+          ? 'did not run'
+          : `exit ${latest.exitCode}`,
   ];
   if (!latest.ok) parts.push(count(latest.problems.length, 'problem'));
   parts.push(`${(latest.durationMs / 1000).toFixed(1)} s`);
-  if (latest.cancelled) parts.push('cancelled');
   if (latest.truncated) parts.push('output truncated');
   return parts.join(' · ');
 }
