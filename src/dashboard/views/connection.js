@@ -59,7 +59,15 @@ export function mountConnection({ client, server, stateElement, summaryElement, 
     problem.textContent = trouble ?? '';
     problem.dataset.tone = 'warn';
 
-    const sources = server.sources();
+    // A source's parts (`diagnostics:typescript`) right after it, whenever they were reported.
+    const firstSeen = new Map();
+    const base = (/** @type {string} */ name) => name.split(':')[0];
+    for (const { name } of server.sources()) {
+      if (!firstSeen.has(base(name))) firstSeen.set(base(name), firstSeen.size);
+    }
+    const sources = server
+      .sources()
+      .sort((a, b) => firstSeen.get(base(a.name)) - firstSeen.get(base(b.name)));
     sourceList.replaceChildren(
       ...(sources.length === 0
         ? [h('li', { class: 'muted' }, info ? 'No sources configured.' : '…')]
