@@ -1,54 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/protocol.js';
-import { makeTempDir, waitFor } from '../support/server.js';
+import { useCli } from '../support/cli.js';
+import { waitFor } from '../support/server.js';
 
-// These tests run the built CLI, as a user would: `npm test` builds first.
-const BIN = fileURLToPath(new URL('../../bin/sidecar.js', import.meta.url));
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function serve(args: string[]) {
-  const root = await makeTempDir();
-  const runtimeDir = await makeTempDir('sidecar-runtime-');
-  const server = run(['serve', '--root', root, ...args], { XDG_RUNTIME_DIR: runtimeDir });
-  await waitFor(() => server.stdout().includes('WebSocket:') || server.child.exitCode !== null, {
-    message: `the banner; stderr: ${server.stderr()}`,
-  });
-  const dashboard = /Dashboard:\s+(\S+)/.exec(server.stdout())?.[1] ?? '';
-  const wsUrl = /WebSocket:\s+(\S+)/.exec(server.stdout())?.[1] ?? '';
-  const token = dashboard ? (new URL(dashboard).searchParams.get('token') ?? '') : '';
-  return { ...server, root, runtimeDir, dashboard, wsUrl, token };
-}
+const { run, serve, tempDir } = useCli();
 
 describe('sidecar serve', () => {
   it('serves files events to a client with the printed token, writes discovery, and shuts down cleanly', async () => {
@@ -156,8 +115,8 @@ describe('sidecar tail', () => {
   });
 
   it('says how to start a sidecar when none is running, and refuses unknown channels', async () => {
-    const runtimeDir = await makeTempDir('sidecar-runtime-');
-    const none = run(['tail', '--root', await makeTempDir()], { XDG_RUNTIME_DIR: runtimeDir });
+    const runtimeDir = await tempDir('sidecar-runtime-');
+    const none = run(['tail', '--root', await tempDir()], { XDG_RUNTIME_DIR: runtimeDir });
     expect(await none.exited).toBe(1);
     expect(none.stderr()).toContain('no sidecar is running');
     const unknown = run(['tail', 'nope'], { XDG_RUNTIME_DIR: runtimeDir });
@@ -227,15 +186,15 @@ describe('bad flags and config', () => {
   });
 
   it('names the config key and the variable that are wrong', async () => {
-    const root = await makeTempDir();
+    const root = await tempDir();
     await writeFile(join(root, 'sidecar.config.json'), JSON.stringify({ heartbeatMs: 'often' }));
     const badConfig = run(['serve', '--root', root]);
     expect(await badConfig.exited).toBe(2);
     expect(badConfig.stderr()).toContain('"heartbeatMs" in sidecar.config.json');
-    const badEnv = run(['serve', '--root', await makeTempDir()], { SIDECAR_HISTORY: 'lots' });
+    const badEnv = run(['serve', '--root', await tempDir()], { SIDECAR_HISTORY: 'lots' });
     expect(await badEnv.exited).toBe(2);
     expect(badEnv.stderr()).toContain('SIDECAR_HISTORY');
-    const badServer = await makeTempDir();
+    const badServer = await tempDir();
     const lsp = [{ name: 'py', command: 'pyright-langserver', extensions: 'py' }];
     await writeFile(join(badServer, 'sidecar.config.json'), JSON.stringify({ lsp }));
     const badLsp = run(['serve', '--root', badServer]);
@@ -246,10 +205,10 @@ describe('bad flags and config', () => {
 
 describe('language servers from the config file', () => {
   it('reports a configured server that is not installed on system, and serves on', async () => {
-    const root = await makeTempDir();
+    const root = await tempDir();
     const lsp = [{ name: 'missing', command: 'no-such-language-server', extensions: ['.py'] }];
     await writeFile(join(root, 'sidecar.config.json'), JSON.stringify({ lsp }));
-    const runtimeDir = await makeTempDir('sidecar-runtime-');
+    const runtimeDir = await tempDir('sidecar-runtime-');
     const server = run(['serve', '--root', root, '--port', '0'], { XDG_RUNTIME_DIR: runtimeDir });
     await waitFor(() => server.stdout().includes('WebSocket:'), { message: 'the banner' });
     const status = run(['status', '--json', '--root', root], { XDG_RUNTIME_DIR: runtimeDir });

@@ -3,6 +3,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Sidecar } from '../../src/server/sidecar.js';
 
+/** What the page is opened from: a sidecar, or the URL a `sidecar serve` printed. */
+export type DashboardTarget = Pick<Sidecar, 'dashboardUrl' | 'url'>;
+
 // Debian's Chromium, installed by .ci/run; the tests fail (never skip) without it.
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -31,7 +34,7 @@ export interface DashboardOptions {
  * dashboard URL in a fresh page (closed after each test) and waits for "connected".
  */
 export function useDashboard(): (
-  sidecar: Sidecar,
+  sidecar: DashboardTarget,
   options?: DashboardOptions,
 ) => Promise<DashboardPage> {
   let browser: Browser;
