@@ -14,5 +14,10 @@ export type { ResolvedOptions, SidecarOptions } from './server/options.js';
 export { OptionsError } from './server/options.js';
 export { createSidecar, type Sidecar, startSidecar } from './server/sidecar.js';
 export { createFilesSource } from './sources/files/index.js';
+export {
+  createSearchSource,
+  type SearchSource,
+  type SearchSourceOptions,
+} from './sources/search/index.js';
 export type { Source, SourceContext, SourceEvent } from './sources/source.js';
 export { VERSION } from './version.js';

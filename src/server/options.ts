@@ -25,6 +25,18 @@ export const settingsSchema = z
     maxPayload: integer(1024, 256 * 1024 * 1024),
     highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+    search: z
+      .object({
+        engine: z.enum(['auto', 'ripgrep', 'builtin'], {
+          error: 'expected one of auto, ripgrep, builtin',
+        }),
+        ripgrepPath: z.string().min(1, 'must not be empty'),
+        maxResults: integer(1, 20_000),
+        maxFileSize: integer(1, 2 ** 40),
+        maxConcurrentPerClient: integer(1, 100),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -71,6 +83,8 @@ export interface ResolvedOptions {
   readonly highWaterMark: number;
   readonly logLevel: Settings['logLevel'] & string;
   readonly discovery: false | { dir: string | undefined };
+  /** The `search` source's settings, as given (it fills its own defaults). */
+  readonly search: Readonly<NonNullable<Settings['search']>>;
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
 }
@@ -102,12 +116,18 @@ export function parseSettings(value: unknown, nameOf: (key: string) => string): 
   const parsed = settingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
+  // A nested setting is named with dots: `search.maxResults`.
+  const prefix = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
-    throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
+    const keys = issue.keys.map((key) => [...prefix, key].join('.'));
+    throw new OptionsError(`unknown option ${keys.map(nameOf).join(', ')}`);
   }
-  const key = String(issue.path[0] ?? '');
-  const given =
-    key && typeof value === 'object' && value ? (value as Record<string, unknown>)[key] : value;
+  const key = prefix.join('.');
+  let given: unknown = value;
+  for (const segment of prefix) {
+    given =
+      typeof given === 'object' && given ? (given as Record<string, unknown>)[segment] : undefined;
+  }
   // Never echo a token back: error messages end up in logs and bug reports.
   const shown = key === 'token' ? '' : ` (got ${JSON.stringify(given)})`;
   throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message}${shown}`);
@@ -146,6 +166,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     logLevel,
     discovery:
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
+    search: Object.freeze({ ...settings.search }),
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
 import { createFilesSource } from '../sources/files/index.js';
+import { createSearchSource } from '../sources/search/index.js';
 import type { Source } from '../sources/source.js';
 import { VERSION } from '../version.js';
 import { createBroadcaster, type EventBroadcaster } from './broadcaster.js';
@@ -67,7 +68,10 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
   const publisher = createPublisher(broadcaster);
-  const sources: Source[] = options.sources ?? [createFilesSource()];
+  const sources: Source[] = options.sources ?? [
+    createFilesSource(),
+    createSearchSource(options.search),
+  ];
   const runner = createSourceRunner({ sources, root: options.root, broadcaster, methods, log });
   const policy = createAccessPolicy({
     token: options.token,
