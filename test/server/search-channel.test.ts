@@ -89,8 +89,7 @@ async function searchClient(sidecar: Parameters<typeof rawClient>[0]) {
   return { client, request, start, eventsOf, done, resultsOf };
 }
 
-const codeOf = (message: ServerMessage) =>
-  (message as { error?: { code: string } }).error?.code;
+const codeOf = (message: ServerMessage) => (message as { error?: { code: string } }).error?.code;
 
 function isAlive(pid: number): boolean {
   try {
@@ -141,8 +140,20 @@ describe('the search channel end to end', () => {
         text: 'const value = 1; // TODO: rename',
         matches: [{ start: 20, end: 24 }],
       },
-      { file: 'src/other.ts', line: 1, column: 0, text: 'TODO first', matches: [{ start: 0, end: 4 }] },
-      { file: 'src/other.ts', line: 3, column: 0, text: 'todo last', matches: [{ start: 0, end: 4 }] },
+      {
+        file: 'src/other.ts',
+        line: 1,
+        column: 0,
+        text: 'TODO first',
+        matches: [{ start: 0, end: 4 }],
+      },
+      {
+        file: 'src/other.ts',
+        line: 3,
+        column: 0,
+        text: 'todo last',
+        matches: [{ start: 0, end: 4 }],
+      },
     ]);
   });
 
@@ -165,7 +176,11 @@ describe('the search channel end to end', () => {
     const own = await searchClient(sidecar);
     const ownId = await own.start({ query: 'todo', contextLines: 1 });
     const ownDone = await own.done(ownId);
-    expect(ownDone).toMatchObject({ engine: 'builtin', count: rgDone.count, filesSearched: rgDone.filesSearched });
+    expect(ownDone).toMatchObject({
+      engine: 'builtin',
+      count: rgDone.count,
+      filesSearched: rgDone.filesSearched,
+    });
     expect(sortResults(own.resultsOf(ownId))).toEqual(sortResults(rg.resultsOf(rgId)));
   });
 
@@ -184,7 +199,9 @@ describe('the search channel end to end', () => {
     const { sidecar, source } = await searchWorkspace();
     const { request, start, done } = await searchClient(sidecar);
     const searchId = await start({ query: 'a', include: ['busy/**'] });
-    const pid = await waitFor(() => (source as SearchSource).running()[0]?.pid, { message: 'rg pid' });
+    const pid = (await waitFor(() => (source as SearchSource).running()[0]?.pid, {
+      message: 'rg pid',
+    })) as number;
     expect(isAlive(pid)).toBe(true);
     expect((await request('search.cancel', { searchId })).result).toEqual({ cancelled: true });
     expect(await done(searchId)).toMatchObject({ cancelled: true, truncated: false });
@@ -212,7 +229,9 @@ describe('the search channel end to end', () => {
     for (const id of ['x1', 'x2', 'x3']) {
       first.client.send({ type: 'request', id, method: 'search.start', params });
     }
-    const [one, two, three] = await Promise.all(['x1', 'x2', 'x3'].map((id) => first.client.response(id)));
+    const [one, two, three] = await Promise.all(
+      ['x1', 'x2', 'x3'].map((id) => first.client.response(id)),
+    );
     expect(three!.error).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 2, running: 2 } });
     const other = await searchClient(sidecar);
     const otherId = await other.start({ query: 'TODO' });
@@ -227,7 +246,10 @@ describe('the search channel end to end', () => {
   it('runs concurrent searches independently', async () => {
     const { sidecar } = await searchWorkspace();
     const { start, done, resultsOf } = await searchClient(sidecar);
-    const [a, b] = await Promise.all([start({ query: 'match number 4' }), start({ query: 'rename' })]);
+    const [a, b] = await Promise.all([
+      start({ query: 'match number 4' }),
+      start({ query: 'rename' }),
+    ]);
     const [doneA, doneB] = await Promise.all([done(a), done(b)]);
     expect(doneA.count).toBe(11); // 4 and 40–49
     expect(doneB.count).toBe(1);
@@ -268,10 +290,14 @@ describe('the search channel end to end', () => {
     expect((await refusal({ query: 'x', exclude: ['ok', '/etc/**'] }))?.message).toMatch(
       /"exclude.1": glob "\/etc\/\*\*" must be relative to the workspace root/,
     );
-    expect((await refusal({ query: 'x', maxResults: 0 }))?.details).toMatchObject({ field: 'maxResults' });
+    expect((await refusal({ query: 'x', maxResults: 0 }))?.details).toMatchObject({
+      field: 'maxResults',
+    });
     expect((await refusal({ query: 'x', engine: 'fast' }))?.code).toBe('INVALID_PARAMS');
     expect((await request('search.cancel', {})).error?.code).toBe('INVALID_PARAMS');
-    expect(codeOf((await request('search.cancel', { searchId: 'nope' })) as ServerMessage)).toBeUndefined();
+    expect(
+      codeOf((await request('search.cancel', { searchId: 'nope' })) as ServerMessage),
+    ).toBeUndefined();
     expect(client.socket.readyState).toBe(client.socket.OPEN);
   });
 
@@ -291,4 +317,3 @@ describe('the search channel end to end', () => {
     });
   });
 });
-

@@ -4,7 +4,7 @@
  * Cancelling terminates the thread, even in the middle of a slow regex.
  */
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SearchMatch } from '../../protocol.js';
 import { createFileSearcher, isBinary } from './file-searcher.js';
@@ -33,6 +33,7 @@ const POST_EVERY_MS = 50;
 
 function run(input: WorkerInput, post: (message: WorkerMessage) => void): void {
   const searcher = createFileSearcher(input.plan, input.contextLines);
+  const readFile = createFileReader(input.maxFileSize);
   let pending: SearchMatch[] = [];
   let found = 0;
   let filesSearched = 0;
@@ -43,7 +44,7 @@ function run(input: WorkerInput, post: (message: WorkerMessage) => void): void {
     lastPost = performance.now();
   };
   for (const { file, path } of walkFiles(input)) {
-    const bytes = readSmallFile(path, input.maxFileSize);
+    const bytes = readFile(path);
     if (!bytes) continue;
     filesSearched++;
     if (isBinary(bytes)) continue;
@@ -58,30 +59,40 @@ function run(input: WorkerInput, post: (message: WorkerMessage) => void): void {
   post({ type: 'done', filesSearched });
 }
 
-/** The file's bytes, or null when it is over the size cap or cannot be read. */
-function readSmallFile(path: string, maxFileSize: number): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const { size } = fstatSync(fd);
-    if (size > maxFileSize) return null;
-    const bytes = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const got = readSync(fd, bytes, read, size - read, read);
-      if (got === 0) break;
-      read += got;
+/**
+ * Reads whole files into one buffer that grows as needed, instead of a new one per file. No
+ * `fstat`: reading until a read comes back short is one system call less for most files.
+ */
+function createFileReader(maxFileSize: number) {
+  let scratch = Buffer.allocUnsafe(256 * 1024);
+  /** The file's bytes (valid until the next read), or null: over the size cap or unreadable. */
+  return (path: string): Buffer | null => {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return null;
     }
-    return read === size ? bytes : bytes.subarray(0, read);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+    try {
+      let read = 0;
+      for (;;) {
+        if (read === scratch.length) {
+          if (read > maxFileSize) return null;
+          const bigger = Buffer.allocUnsafe(scratch.length * 2);
+          scratch.copy(bigger, 0, 0, read);
+          scratch = bigger;
+        }
+        const got = readSync(fd, scratch, read, scratch.length - read, null);
+        read += got;
+        if (got === 0 || read < scratch.length) break;
+      }
+      return read > maxFileSize ? null : scratch.subarray(0, read);
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  };
 }
 
 if (parentPort) {

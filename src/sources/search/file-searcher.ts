@@ -1,14 +1,27 @@
 /**
  * Searches the bytes of one file the way ripgrep does, for the built-in engine: line by line
  * (`\n` ends a line, a `\r` before it is dropped), every non-overlapping match in a line, an
- * empty match right where the previous one ended skipped. A plain case-sensitive text is found
- * with `Buffer.indexOf` on the bytes; anything else with a RegExp, first over the whole text to
- * find candidate lines fast, then on each candidate line alone for the exact matches.
+ * empty match right where the previous one ended skipped. Three ways, fastest first:
+ *
+ * - a plain case-sensitive text: `Buffer.indexOf` on the bytes, nothing decoded but the lines
+ *   that match;
+ * - a query holding a required text (`needle` in `\w+needle\d+`): a byte search for it finds
+ *   candidate lines, and the RegExp runs on those lines only;
+ * - anything else: the RegExp over the whole decoded file finds candidate lines, then runs on
+ *   each candidate line alone for the exact matches.
  */
 
 import type { SearchMatch } from '../../protocol.js';
 import {
-  buildResult,
+  byteSource,
+  type Hit,
+  type LineSource,
+  lineAround,
+  lineCounter,
+  textSource,
+  toResults,
+} from './line-source.js';
+import {
   byteOffsetsToUnits,
   decodeBytesReporting,
   MAX_LINE_TEXT,
@@ -24,25 +37,8 @@ export interface FileSearcher {
   search(file: string, bytes: Buffer, limit: number): SearchMatch[];
 }
 
-/** A matching line: where it is, its text (no terminator) and the ranges in that text. */
-interface Hit {
-  lineNumber: number;
-  start: number;
-  end: number;
-  text: string;
-  ranges: Range[];
-}
-
-/** Reads the lines of one file, in whatever unit its offsets count (bytes or UTF-16). */
-interface LineSource {
-  length: number;
-  /** Offset of the `\n` at or after `from`, or -1. */
-  nextNewline(from: number): number;
-  /** Offset of the `\n` at or before `from`, or -1. */
-  previousNewline(from: number): number;
-  /** The text of [start, end), a trailing `\r` dropped. */
-  lineText(start: number, end: number): string;
-}
+/** Finds the next byte offset, at or after `from`, where a match could be; -1 for none. */
+type CandidateFinder = (bytes: Buffer, from: number) => number;
 
 export function isBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
@@ -50,74 +46,65 @@ export function isBinary(bytes: Buffer): boolean {
 
 export function createFileSearcher(plan: QueryPlan, contextLines: number): FileSearcher {
   const needle = plan.literal === null ? null : Buffer.from(plan.literal, 'utf8');
-  const candidates = new RegExp(plan.source, `${plan.flags}gm`);
   const exact = new RegExp(plan.source, `${plan.flags}g`);
-  const byteSafeCandidates = new RegExp(plan.byteSafeSource, `${plan.flags}gm`);
   const byteSafeExact = new RegExp(plan.byteSafeSource, `${plan.flags}g`);
+  const exactFor = (invalid: boolean) => (invalid ? byteSafeExact : exact);
+  const findCandidate = plan.prefilter ? candidateFinder(plan.prefilter) : null;
+  const candidates = new RegExp(plan.source, `${plan.flags}gm`);
+  const byteSafeCandidates = new RegExp(plan.byteSafeSource, `${plan.flags}gm`);
 
   return {
     search(file, bytes, limit) {
-      if (needle) {
+      if (needle || findCandidate) {
         const source = byteSource(bytes);
-        return toResults(file, source, findLiteral(bytes, needle, source, limit), contextLines);
+        const hits = needle
+          ? findLiteral(bytes, needle, source, limit)
+          : findByCandidates(bytes, findCandidate!, exactFor, source, limit);
+        return toResults(file, source, hits, contextLines);
       }
       const { text, invalid } = decodeBytesReporting(bytes);
-      const source = textSource(text);
-      const hits = invalid
-        ? findRegex(text, byteSafeCandidates, byteSafeExact, source, limit)
-        : findRegex(text, candidates, exact, source, limit);
+      const source = textSource(text, invalid);
+      const hits = findRegex(
+        text,
+        invalid ? byteSafeCandidates : candidates,
+        exactFor(invalid),
+        source,
+        limit,
+      );
       return toResults(file, source, hits, contextLines);
     },
   };
 }
 
-function byteSource(bytes: Buffer): LineSource {
-  return {
-    length: bytes.length,
-    nextNewline: (from) => bytes.indexOf(10, from),
-    previousNewline: (from) => (from < 0 ? -1 : bytes.lastIndexOf(10, from)),
-    lineText(start, end) {
-      const stop = end > start && bytes[end - 1] === 13 ? end - 1 : end;
-      return decodeBytesReporting(bytes.subarray(start, stop)).text;
-    },
-  };
-}
-
-function textSource(text: string): LineSource {
-  return {
-    length: text.length,
-    nextNewline: (from) => text.indexOf('\n', from),
-    previousNewline: (from) => (from < 0 ? -1 : text.lastIndexOf('\n', from)),
-    lineText(start, end) {
-      const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      return text.slice(start, stop);
-    },
-  };
-}
-
-/** Counts line numbers forward through a file, never scanning a stretch twice. */
-function lineCounter(source: LineSource): (offset: number) => number {
-  let counted = 0;
-  let line = 1;
-  return (offset) => {
-    for (
-      let nl = source.nextNewline(counted);
-      nl !== -1 && nl < offset;
-      nl = source.nextNewline(nl + 1)
-    ) {
-      line++;
-      counted = nl + 1;
+/**
+ * A byte search for the required text. Case-insensitive, it is ASCII and searched as latin-1
+ * text (one character per byte); `k` and `s` also match the Kelvin sign and the long s, whose
+ * simple case folding is ASCII.
+ */
+function candidateFinder(prefilter: { text: string; caseInsensitive: boolean }): CandidateFinder {
+  if (!prefilter.caseInsensitive) {
+    const bytes = Buffer.from(prefilter.text, 'utf8');
+    return (haystack, from) => haystack.indexOf(bytes, from);
+  }
+  const pattern = [...prefilter.text]
+    .map((char) => {
+      const lower = char.toLowerCase();
+      if (lower === 'k') return '(?:k|\u00e2\u0084\u00aa)';
+      if (lower === 's') return '(?:s|\u00c5\u00bf)';
+      return char.replace(/[\\^$.*+?()[\]{}|/]/, '\\$&');
+    })
+    .join('');
+  const regex = new RegExp(pattern, 'gi');
+  let latin1Of: Buffer | null = null;
+  let latin1 = '';
+  return (haystack, from) => {
+    if (latin1Of !== haystack) {
+      latin1Of = haystack;
+      latin1 = haystack.toString('latin1');
     }
-    if (counted < offset) counted = offset; // no newline in between
-    return line;
+    regex.lastIndex = from;
+    return regex.exec(latin1)?.index ?? -1;
   };
-}
-
-/** The line around `offset`: [start, end) without its `\n`. */
-function lineAround(source: LineSource, offset: number): [number, number] {
-  const start = source.previousNewline(offset - 1) + 1;
-  const newline = source.nextNewline(offset);
-  return [start, newline === -1 ? source.length : newline];
 }
 
 function findLiteral(bytes: Buffer, needle: Buffer, source: LineSource, limit: number): Hit[] {
@@ -127,22 +114,40 @@ function findLiteral(bytes: Buffer, needle: Buffer, source: LineSource, limit: n
     const [start, end] = lineAround(source, at);
     const contentEnd = end > start && bytes[end - 1] === 13 ? end - 1 : end;
     const byteRanges: number[] = [];
-    // Non-overlapping occurrences within this line (the needle holds no line break).
+    // Non-overlapping occurrences within this line (the needle holds no line break). A unit
+    // takes at most 3 bytes, so past 3 × MAX_LINE_TEXT bytes no window can reach.
     for (let next = at; next !== -1 && next + needle.length <= contentEnd; ) {
       byteRanges.push(next - start, next - start + needle.length);
-      if (next - start > MAX_LINE_TEXT * 4 + (byteRanges[0] ?? 0)) break; // past any window
+      if (next - at > MAX_LINE_TEXT * 3) break;
       next = bytes.indexOf(needle, next + needle.length);
     }
-    if (byteRanges.length > 0) {
-      const text = source.lineText(start, end);
-      const units = byteOffsetsToUnits(text, byteRanges);
-      const ranges: Range[] = [];
-      for (let i = 0; i < units.length; i += 2)
-        ranges.push({ start: units[i]!, end: units[i + 1]! });
-      hits.push({ lineNumber: lineNumberAt(start), start, end, text, ranges });
-    }
+    const { text } = source.line(start, end);
+    const units = byteOffsetsToUnits(text, byteRanges);
+    const ranges: Range[] = [];
+    for (let i = 0; i < units.length; i += 2) ranges.push({ start: units[i]!, end: units[i + 1]! });
+    hits.push({ lineNumber: lineNumberAt(start), start, end, text, ranges });
     if (end >= bytes.length) break;
     at = bytes.indexOf(needle, end + 1);
+  }
+  return hits;
+}
+
+function findByCandidates(
+  bytes: Buffer,
+  findCandidate: CandidateFinder,
+  exactFor: (invalid: boolean) => RegExp,
+  source: LineSource,
+  limit: number,
+): Hit[] {
+  const hits: Hit[] = [];
+  const lineNumberAt = lineCounter(source);
+  for (let at = findCandidate(bytes, 0); at !== -1 && hits.length < limit; ) {
+    const [start, end] = lineAround(source, at);
+    const { text, invalid } = source.line(start, end);
+    const ranges = matchesInLine(text, exactFor(invalid), end < bytes.length);
+    if (ranges.length > 0) hits.push({ lineNumber: lineNumberAt(start), start, end, text, ranges });
+    if (end >= bytes.length) break;
+    at = findCandidate(bytes, end + 1);
   }
   return hits;
 }
@@ -160,7 +165,7 @@ function findRegex(
   for (let found = candidates.exec(text); found && hits.length < limit; ) {
     const [start, end] = lineAround(source, found.index);
     if (start >= text.length) break; // after a final newline there is no line
-    const line = source.lineText(start, end);
+    const line = source.line(start, end).text;
     const ranges = matchesInLine(line, exact, end < text.length);
     if (ranges.length > 0)
       hits.push({ lineNumber: lineNumberAt(start), start, end, text: line, ranges });
@@ -190,8 +195,7 @@ function matchesInLine(line: string, exact: RegExp, terminated: boolean): Range[
     }
     ranges.push({ start, end });
     previousEnd = end;
-    if (start > (ranges[0]?.start ?? 0) + MAX_LINE_TEXT) break;
-    if (start >= line.length) break;
+    if (start > ranges[0]!.start + MAX_LINE_TEXT || start >= line.length) break;
   }
   const last = ranges.at(-1);
   if (
@@ -211,49 +215,4 @@ function advance(text: string, index: number): number {
   const isPair =
     code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
   return index + (isPair ? 2 : 1);
-}
-
-/** Turns hits into results, with their context lines (rg's rules: never a matching line). */
-function toResults(
-  file: string,
-  source: LineSource,
-  hits: Hit[],
-  contextLines: number,
-): SearchMatch[] {
-  const results: SearchMatch[] = [];
-  hits.forEach((hit, index) => {
-    let context: { before: string[]; after: string[] } | undefined;
-    if (contextLines > 0) {
-      const previous = hits[index - 1];
-      const next = hits[index + 1];
-      const before: string[] = [];
-      for (
-        let end = hit.start - 1, line = hit.lineNumber - 1;
-        end >= 0 && before.length < contextLines;
-        line--
-      ) {
-        if (previous && line <= previous.lineNumber) break;
-        const start = source.previousNewline(end - 1) + 1;
-        before.unshift(source.lineText(start, end));
-        end = start - 1;
-      }
-      const after: string[] = [];
-      for (
-        let start = hit.end + 1, line = hit.lineNumber + 1;
-        start <= source.length && after.length < contextLines;
-        line++
-      ) {
-        if (next && line >= next.lineNumber) break;
-        if (start === source.length) break; // the file ended with a newline: no line after it
-        const newline = source.nextNewline(start);
-        const end = newline === -1 ? source.length : newline;
-        after.push(source.lineText(start, end));
-        start = end + 1;
-      }
-      context = { before, after };
-    }
-    const result = buildResult(file, hit.lineNumber, hit.text, hit.ranges, context);
-    if (result) results.push(result);
-  });
-  return results;
 }

@@ -38,15 +38,16 @@ export function* walkFiles(options: WalkOptions): Generator<WalkedFile> {
       continue; // unreadable or gone: rg skips it too
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const isIgnored = ignoreFilter.inFolder(folder);
     const subfolders: string[] = [];
     for (const entry of entries) {
       const file = folder === '' ? entry.name : `${folder}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (ignoreFilter.isIgnored(file, true) || globFilter.isExcludedDir(file)) continue;
+        if (isIgnored(entry.name, true) || globFilter.isExcludedDir(file)) continue;
         subfolders.push(file);
       } else if (entry.isFile()) {
         if (fileNumber++ % count !== index) continue;
-        if (ignoreFilter.isIgnored(file, false) || !globFilter.isSelectedFile(file)) continue;
+        if (isIgnored(entry.name, false) || !globFilter.isSelectedFile(file)) continue;
         yield { file, path: join(options.root, file) };
       }
     }

@@ -14,7 +14,7 @@ export class RegexDialectError extends Error {
   override name = 'RegexDialectError';
 }
 
-type Token =
+export type Token =
   | { kind: 'literal'; codePoint: number }
   | { kind: 'dot' }
   | { kind: 'escape'; letter: 'd' | 'D' | 'w' | 'W' | 's' | 'S' }
@@ -74,7 +74,8 @@ export function escapeRegex(literal: string): string {
   return literal.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 
-function tokenize(pattern: string): Token[] {
+/** The query's tokens; the query must be valid JavaScript (`u` flag). */
+export function tokenize(pattern: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const codePointAt = (index: number) => pattern.codePointAt(index)!;

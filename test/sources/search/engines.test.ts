@@ -61,6 +61,16 @@ describe('ripgrep and the built-in engine on the same workspace', () => {
     ]);
   });
 
+  it('fold case the Unicode way: the long s and the Kelvin sign match s and k', async () => {
+    const results = await bothEngines({ query: 'STRING', include: ['folding.txt'] });
+    expect(results.map((r) => r.text.slice(r.column, r.column + 6))).toEqual(['\u017Ftring']);
+    expect(await bothEngines({ query: 'kelvin', include: ['folding.txt'] })).toHaveLength(1);
+    expect(
+      await bothEngines({ query: 'k\\w+', regex: true, include: ['folding.txt'] }),
+    ).toHaveLength(1);
+    expect(await bothEngines({ query: 'kelvin', caseSensitive: true })).toEqual([]);
+  });
+
   it('respect case when asked', async () => {
     const results = await bothEngines({ query: 'Todo', caseSensitive: true });
     expect(results.map((r) => `${r.file}:${r.line}:${r.column}`)).toEqual(['src/app.ts:6:17']);

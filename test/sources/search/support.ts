@@ -78,6 +78,7 @@ export async function writeFixture(root: string): Promise<void> {
     'build/out.js': 'TODO built\n',
     'empty.txt': '',
     'no-newline.txt': 'last TODO',
+    'folding.txt': 'a \u017Ftring (long s) and 5 \u212Aelvin (Kelvin sign)\n',
     'too-big.txt': `TODO ${'a'.repeat(5 * 1024 * 1024)}\n`,
   });
   await symlink(join(root, 'src', 'app.ts'), join(root, 'link.ts'));
