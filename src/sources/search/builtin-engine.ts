@@ -1,14 +1,14 @@
 /**
- * The built-in engine, for machines without ripgrep: the search runs in worker threads (each
- * takes a share of the files), and their batches are handed on as they arrive. Stopping
- * terminates the workers.
+ * The built-in engine, for machines without ripgrep: the search runs in worker threads from a
+ * warm pool (each takes a share of the files), and their batches are handed on as they arrive.
+ * Stopping terminates the workers.
  */
 
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { WorkerInput, WorkerMessage } from './builtin-worker.js';
 import type { EngineOutcome, SearchEngine } from './engine.js';
+import { createWorkerPool } from './worker-pool.js';
 
 export interface BuiltinEngineOptions {
   /** Worker threads per search; defaults to the CPU count, at most 4. */
@@ -26,13 +26,15 @@ const WORKER_FILE = import.meta.url.endsWith('.ts')
 
 export function createBuiltinEngine(options: BuiltinEngineOptions = {}): SearchEngine {
   const workerCount = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
+  const pool = createWorkerPool(WORKER_FILE, workerCount);
   return {
     name: 'builtin',
     start(request, { onResults }) {
       let stopped = false;
       let filesSearched = 0;
       let error: string | undefined;
-      const workers = Array.from({ length: workerCount }, (_, index) => {
+      const stopJob: (() => void)[] = [];
+      const jobs = Array.from({ length: workerCount }, (_, index) => {
         const input: WorkerInput = {
           root: request.root,
           plan: request.plan,
@@ -43,30 +45,53 @@ export function createBuiltinEngine(options: BuiltinEngineOptions = {}): SearchE
           enoughResults: request.enoughResults,
           shard: { index, count: workerCount },
         };
-        return new Worker(WORKER_FILE, { workerData: input });
-      });
-      const exits = workers.map((worker) => {
-        worker.on('message', (message: WorkerMessage) => {
-          if (stopped) return;
-          if (message.type === 'results') onResults(message.results);
-          else if (message.type === 'done') filesSearched += message.filesSearched;
-          else error ??= message.message;
+        const worker = pool.acquire();
+        const ended = new Promise<void>((resolve) => {
+          const onMessage = (message: WorkerMessage) => {
+            if (message.type === 'results') {
+              if (!stopped) onResults(message.results);
+              return;
+            }
+            if (message.type === 'done') filesSearched += message.filesSearched;
+            else error ??= message.message;
+            finish(true);
+          };
+          const onError = (failure: Error) => {
+            error ??= `built-in search failed: ${failure.message}`;
+            finish(false);
+          };
+          const onExit = () => finish(false);
+          let ended = false;
+          const finish = (reusable: boolean) => {
+            if (ended) return;
+            ended = true;
+            worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+            if (reusable && !stopped) pool.release(worker);
+            else void pool.discard(worker);
+            resolve();
+          };
+          worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+          stopJob.push(() => {
+            worker.off('message', onMessage).off('error', onError);
+            // Resolves once the thread is gone, even if it was deep in a regex.
+            void pool.discard(worker).then(() => finish(false));
+          });
         });
-        worker.on('error', (failure) => {
-          error ??= `built-in search failed: ${failure.message}`;
-        });
-        return new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        worker.postMessage(input);
+        return ended;
       });
-      const finished: Promise<EngineOutcome> = Promise.all(exits).then(() =>
+      const finished: Promise<EngineOutcome> = Promise.all(jobs).then(() =>
         stopped || !error ? { filesSearched } : { filesSearched, error },
       );
       return {
         finished,
         stop() {
+          if (stopped) return;
           stopped = true;
-          for (const worker of workers) void worker.terminate();
+          for (const stopOne of stopJob) stopOne();
         },
       };
     },
+    close: () => pool.close(),
   };
 }

@@ -1,11 +1,12 @@
 /**
- * The built-in engine's worker thread: walks its share of the workspace, searches each file and
- * posts results back in batches, so the server's event loop never runs a regex over a file.
- * Cancelling terminates the thread, even in the middle of a slow regex.
+ * The built-in engine's worker thread: for each job it is sent, walks its share of the
+ * workspace, searches each file and posts results back in batches, so the server's event loop
+ * never runs a regex over a file. Cancelling terminates the thread, even in the middle of a
+ * slow regex.
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { SearchMatch } from '../../protocol.js';
 import { createFileSearcher, isBinary } from './file-searcher.js';
 import { walkFiles } from './file-walker.js';
@@ -95,14 +96,12 @@ function createFileReader(maxFileSize: number) {
   };
 }
 
-if (parentPort) {
-  const port = parentPort;
+// Each message is one job; the thread then waits for the next one.
+parentPort?.on('message', (input: WorkerInput) => {
+  const post = (message: WorkerMessage) => parentPort!.postMessage(message);
   try {
-    run(workerData as WorkerInput, (message) => port.postMessage(message));
+    run(input, post);
   } catch (error) {
-    port.postMessage({
-      type: 'error',
-      message: error instanceof Error ? error.message : String(error),
-    });
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
-}
+});

@@ -44,4 +44,6 @@ export interface EngineRun {
 export interface SearchEngine {
   readonly name: SearchEngineName;
   start(request: EngineRequest, callbacks: EngineCallbacks): EngineRun;
+  /** Releases what the engine keeps between searches (warm worker threads). */
+  close?(): Promise<void>;
 }

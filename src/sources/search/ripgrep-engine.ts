@@ -33,7 +33,8 @@ export function ripgrepArgs(request: EngineRequest, mode: 'search' | 'files'): s
   for (const glob of request.exclude) args.push('--glob', `!${glob}`);
   // Last, so they win over any include.
   args.push('--glob', '!.git', '--glob', '!node_modules');
-  if (mode === 'files') return [...args, '--files', '--', '.'];
+  // One thread is plenty to list files, and leaves the cores to the search running beside it.
+  if (mode === 'files') return [...args, '--threads', '1', '--files', '--', '.'];
   const { pattern, fixedStrings, caseInsensitive } = request.plan.ripgrep;
   args.push(
     '--json',

@@ -267,6 +267,7 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
       const pending = [...searches.values()];
       for (const search of pending) cancelSearch(search.searchId);
       await Promise.all(pending.map((search) => search.finished));
+      await engine?.close?.();
       engine = null;
       ctx = null;
     },

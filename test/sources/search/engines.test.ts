@@ -14,6 +14,7 @@ beforeAll(async () => {
   await writeFixture(root);
 });
 afterAll(async () => {
+  await builtin.close?.();
   await rm(root, { recursive: true, force: true });
 });
 

@@ -18,6 +18,7 @@ beforeAll(async () => {
   await writeCorpus(root, { files: 600, fileBytes: 3000, seed: 7 });
 });
 afterAll(async () => {
+  await builtin.close?.();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -74,9 +75,10 @@ function oracle(rgArgs: string[]): SearchMatch[] {
   return sortResults(results);
 }
 
+const ripgrep = createRipgrepEngine('rg');
+const builtin = createBuiltinEngine();
+
 describe('both engines against rg itself on a generated corpus', () => {
-  const ripgrep = createRipgrepEngine('rg');
-  const builtin = createBuiltinEngine();
   for (const { params, rgArgs } of cases) {
     it(`agree on ${JSON.stringify(params)}`, async () => {
       const expected = oracle(rgArgs);
