@@ -43,11 +43,19 @@ const SEARCH_TIMEOUT_MS = 10 * 60_000;
 
 const FLAGS = {
   files: { description: 'files in the corpus', default: 50_000, min: 10, max: 1_000_000 },
-  'file-bytes': { description: 'bytes per file, about', default: 10_000, min: 100, max: 10_000_000 },
+  'file-bytes': {
+    description: 'bytes per file, about',
+    default: 10_000,
+    min: 100,
+    max: 10_000_000,
+  },
   runs: { description: 'runs per query and target (median reported)', default: 5, min: 1, max: 50 },
 };
 const CHOICES = {
-  corpus: { description: 'delete the corpus afterwards, or keep it for next time', choices: ['fresh', 'keep'] },
+  corpus: {
+    description: 'delete the corpus afterwards, or keep it for next time',
+    choices: ['fresh', 'keep'],
+  },
 };
 
 /** Queries with few results (well under maxResults), so every target does the whole search. */
@@ -114,7 +122,9 @@ function bareRipgrep(root, raw) {
  * @param {{ wsUrl: string, token: string | null }} sidecar
  */
 async function searchClient(sidecar) {
-  const socket = new WebSocket(sidecar.wsUrl, { headers: { authorization: `Bearer ${sidecar.token}` } });
+  const socket = new WebSocket(sidecar.wsUrl, {
+    headers: { authorization: `Bearer ${sidecar.token}` },
+  });
   /** @type {Map<string, (message: any) => void>} */
   const waiting = new Map();
   socket.on('message', (/** @type {Buffer} */ frame) => {
@@ -143,13 +153,24 @@ async function searchClient(sidecar) {
       const id = `r${++requests}`;
       const started = performance.now();
       const answered = next(id);
-      socket.send(JSON.stringify({ type: 'request', id, method: 'search.start', params: { ...params, maxResults: 20_000 } }));
+      socket.send(
+        JSON.stringify({
+          type: 'request',
+          id,
+          method: 'search.start',
+          params: { ...params, maxResults: 20_000 },
+        }),
+      );
       const response = /** @type {any} */ (await answered);
       if (response.error) throw new Error(`search.start failed: ${response.error.message}`);
       const done = /** @type {any} */ (
         await withTimeout(next(`done:${response.result.searchId}`), SEARCH_TIMEOUT_MS, 'for done')
       );
-      return { ms: performance.now() - started, count: done.data.count, truncated: done.data.truncated };
+      return {
+        ms: performance.now() - started,
+        count: done.data.count,
+        truncated: done.data.truncated,
+      };
     },
     close: () => socket.close(),
   };
@@ -185,9 +206,15 @@ async function main() {
     await bareRipgrep(root, QUERIES[0].params);
 
     const common = { root, port: 0, logLevel: /** @type {const} */ ('silent'), rateLimit: 0 };
-    const withRg = await startSidecar({ ...common, sources: [createSearchSource({ engine: 'ripgrep' })] });
+    const withRg = await startSidecar({
+      ...common,
+      sources: [createSearchSource({ engine: 'ripgrep' })],
+    });
     sidecars.push(withRg);
-    const builtin = await startSidecar({ ...common, sources: [createSearchSource({ engine: 'builtin' })] });
+    const builtin = await startSidecar({
+      ...common,
+      sources: [createSearchSource({ engine: 'builtin' })],
+    });
     sidecars.push(builtin);
     const rgClient = await searchClient(withRg);
     const builtinClient = await searchClient(builtin);
@@ -210,7 +237,9 @@ async function main() {
         for (let k = 0; k < names.length; k++) {
           const name = /** @type {keyof typeof targets} */ (names[(run + k) % names.length]);
           const before = cpuSnapshot();
-          const { ms, count } = /** @type {{ ms: number, count: number }} */ (await targets[name](params));
+          const { ms, count } = /** @type {{ ms: number, count: number }} */ (
+            await targets[name](params)
+          );
           const cpu = cpuSince(before);
           if (cpu.otherCores !== null) otherCores.push(cpu.otherCores);
           times[name]?.push(ms);
@@ -219,7 +248,8 @@ async function main() {
         log(`${label}: run ${run + 1}/${values.runs}`);
       }
       const distinctCounts = new Set(Object.values(counts));
-      if (distinctCounts.size !== 1) throw new Error(`${label}: the targets disagree: ${JSON.stringify(counts)}`);
+      if (distinctCounts.size !== 1)
+        throw new Error(`${label}: the targets disagree: ${JSON.stringify(counts)}`);
       const bare = median(times['bare rg'] ?? []);
       const viaSidecar = median(times['sidecar+rg'] ?? []);
       const own = median(times['built-in'] ?? []);
@@ -244,7 +274,16 @@ async function main() {
       return;
     }
     const table = formatTable(
-      ['query', 'results', 'bare rg ms', 'sidecar+rg ms', '× bare', 'built-in ms', '× bare', 'other cores'],
+      [
+        'query',
+        'results',
+        'bare rg ms',
+        'sidecar+rg ms',
+        '× bare',
+        'built-in ms',
+        '× bare',
+        'other cores',
+      ],
       rows.map((row) => [
         row.query,
         String(row.results),

@@ -175,11 +175,15 @@ describe('sidecar status and publish', () => {
     expect(JSON.parse(status.stdout())).toMatchObject({
       name: 'sidecar',
       root: server.root,
-      sources: [{ name: 'files', state: 'running' }],
+      sources: [
+        { name: 'files', state: 'running' },
+        { name: 'search', state: 'running', message: expect.stringMatching(/^ripgrep \d/) },
+      ],
     });
     const human = run(['status', '--root', server.root], env);
     expect(await human.exited).toBe(0);
     expect(human.stdout()).toMatch(/files\s+running/);
+    expect(human.stdout()).toMatch(/search\s+running/);
 
     const published = run(
       ['publish', 'custom:build', 'done', '{"ok":true}', '--root', server.root],
@@ -230,6 +234,29 @@ describe('bad flags and config', () => {
     const badEnv = run(['serve', '--root', await makeTempDir()], { SIDECAR_HISTORY: 'lots' });
     expect(await badEnv.exited).toBe(2);
     expect(badEnv.stderr()).toContain('SIDECAR_HISTORY');
+    await writeFile(
+      join(root, 'sidecar.config.json'),
+      JSON.stringify({ search: { maxResults: 0 } }),
+    );
+    const badSearch = run(['serve', '--root', root]);
+    expect(await badSearch.exited).toBe(2);
+    expect(badSearch.stderr()).toContain('"search.maxResults" in sidecar.config.json');
+  });
+
+  it('hands the search section of the config file to the search source', async () => {
+    const configDir = await makeTempDir('sidecar-config-');
+    const config = join(configDir, 'sidecar.config.json');
+    await writeFile(config, JSON.stringify({ search: { engine: 'builtin' } }));
+    const server = await serve(['--port', '0', '--config', config]);
+    const status = run(['status', '--json', '--root', server.root], {
+      XDG_RUNTIME_DIR: server.runtimeDir,
+    });
+    expect(await status.exited).toBe(0);
+    expect(JSON.parse(status.stdout()).sources).toContainEqual({
+      name: 'search',
+      state: 'running',
+      message: 'built-in engine',
+    });
   });
 });
 

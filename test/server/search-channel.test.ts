@@ -219,6 +219,9 @@ describe('the search channel end to end', () => {
     expect((await request('search.cancel', { searchId })).result).toEqual({ cancelled: true });
     expect(await done(searchId)).toMatchObject({ cancelled: true, engine: 'builtin', count: 0 });
     expect((source as SearchSource).running()).toEqual([]);
+    // The terminated workers are replaced: the next search runs.
+    const next = await start({ query: 'todo' });
+    expect(await done(next)).toMatchObject({ count: 3, cancelled: false, engine: 'builtin' });
   });
 
   it('limits searches per client with RATE_LIMITED, leaving other clients free', async () => {

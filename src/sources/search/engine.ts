@@ -23,6 +23,8 @@ export interface EngineRequest {
 export interface EngineCallbacks {
   /** Results, in file order within each file; files in any order. */
   onResults(results: SearchMatch[]): void;
+  /** Something odd the engine skipped over, for the log. */
+  onWarning?(message: string): void;
 }
 
 export interface EngineOutcome {

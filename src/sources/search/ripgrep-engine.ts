@@ -51,7 +51,7 @@ export function ripgrepArgs(request: EngineRequest, mode: 'search' | 'files'): s
 export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
   return {
     name: 'ripgrep',
-    start(request, { onResults }) {
+    start(request, { onResults, onWarning }) {
       // rg's --glob whitelists override .gitignore; we do not let an include bring back an
       // ignored file, so with includes every path is checked against the ignore rules.
       const ignoreFilter = request.include.length > 0 ? createIgnoreFilter(request.root) : null;
@@ -67,6 +67,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         onResult: (result) => {
           if (!isIgnored(result.file)) batch.push(result);
         },
+        onSkippedLine: (reason) => onWarning?.(`skipped rg output: ${reason}`),
       });
       searchChild.child.stdout?.on('data', (chunk: Buffer) => {
         if (stopped) return;

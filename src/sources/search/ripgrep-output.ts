@@ -36,6 +36,8 @@ interface RgMessage {
 
 export interface RipgrepOutputOptions {
   contextLines: number;
+  /** Longer JSON lines are skipped; default MAX_JSON_LINE_BYTES. */
+  maxLineBytes?: number;
   onResult(result: SearchMatch): void;
   /** Lines that were not JSON rg writes, or too long to keep; for the log. */
   onSkippedLine?(reason: string): void;
@@ -59,6 +61,7 @@ interface Pending {
 
 export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutput {
   const { contextLines } = options;
+  const maxLineBytes = options.maxLineBytes ?? MAX_JSON_LINE_BYTES;
   let partial: Buffer[] = [];
   let partialBytes = 0;
   let skippingLongLine = false;
@@ -183,8 +186,8 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
       if (start < chunk.length && !skippingLongLine) {
         partial.push(chunk.subarray(start));
         partialBytes += chunk.length - start;
-        if (partialBytes > MAX_JSON_LINE_BYTES) {
-          options.onSkippedLine?.(`a line of output over ${MAX_JSON_LINE_BYTES} bytes`);
+        if (partialBytes > maxLineBytes) {
+          options.onSkippedLine?.(`a line of output over ${maxLineBytes} bytes`);
           partial = [];
           partialBytes = 0;
           skippingLongLine = true;

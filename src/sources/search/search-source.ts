@@ -162,7 +162,10 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
         maxFileSize,
         enoughResults: search.maxResults + 1,
       },
-      { onResults: (results) => acceptResults(search, results) },
+      {
+        onResults: (results) => acceptResults(search, results),
+        onWarning: (message) => ctx?.log.warn(`search ${search.searchId}: ${message}`),
+      },
     );
     search.run = run;
     void run.finished.then((outcome) => finish(search, outcome));
