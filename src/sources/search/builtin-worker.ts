@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { SearchMatch } from '../../protocol.js';
-import { createFileSearcher, isBinary } from './file-searcher.js';
+import { createFileSearcher, searchableBytes } from './file-searcher.js';
 import { walkFiles } from './file-walker.js';
 import type { QueryPlan } from './query-plan.js';
 
@@ -45,10 +45,11 @@ function run(input: WorkerInput, post: (message: WorkerMessage) => void): void {
     lastPost = performance.now();
   };
   for (const { file, path } of walkFiles(input)) {
-    const bytes = readFile(path);
-    if (!bytes) continue;
+    const read = readFile(path);
+    if (!read) continue;
     filesSearched++;
-    if (isBinary(bytes)) continue;
+    const bytes = searchableBytes(read);
+    if (!bytes) continue;
     const results = searcher.search(file, bytes, input.enoughResults - found);
     found += results.length;
     for (const result of results) pending.push(result);

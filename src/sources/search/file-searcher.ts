@@ -40,8 +40,16 @@ export interface FileSearcher {
 /** Finds the next byte offset, at or after `from`, where a match could be; -1 for none. */
 type CandidateFinder = (bytes: Buffer, from: number) => number;
 
-export function isBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+/**
+ * The part of a file to search, or null for a binary file (a NUL byte in the first 64 KiB).
+ * A NUL byte further on ends the search at the line holding it, as ripgrep stops there too
+ * (ripgrep at the 64 KiB block it read, so a few lines may differ).
+ */
+export function searchableBytes(bytes: Buffer): Buffer | null {
+  const nul = bytes.indexOf(0);
+  if (nul === -1) return bytes;
+  if (nul < BINARY_SNIFF_BYTES) return null;
+  return bytes.subarray(0, bytes.lastIndexOf(10, nul) + 1);
 }
 
 export function createFileSearcher(plan: QueryPlan, contextLines: number): FileSearcher {

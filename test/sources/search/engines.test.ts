@@ -42,6 +42,7 @@ describe('ripgrep and the built-in engine on the same workspace', () => {
       'crlf.txt',
       'docs/readme.md',
       'huge.txt',
+      'late-nul.txt',
       'latin1.txt',
       'nested/b.ts',
       'no-newline.txt',
@@ -165,6 +166,11 @@ describe('ripgrep and the built-in engine on the same workspace', () => {
     expect(await bothEngines({ query: 'na[^v]ve', regex: true, include: ['latin1.txt'] })).toEqual(
       [],
     );
+  });
+
+  it('stop at a NUL byte found past the first 64 KiB', async () => {
+    const results = await bothEngines({ query: 'todo', include: ['late-nul.txt'] });
+    expect(results.map((r) => r.text)).toEqual(['TODO early']);
   });
 
   it('cut a huge line to a window around its first match', async () => {

@@ -111,7 +111,7 @@ describe('reading rg --json output', () => {
     const match = (text: string) =>
       `${JSON.stringify({ type: 'match', data: { path: { text: './f' }, lines: { text: `${text}\n` }, line_number: 1, submatches: [{ start: 0, end: 1 }] } })}\n`;
     parser.push(
-      Buffer.from(JSON.stringify({ type: 'begin', data: { path: { text: './f' } } }) + '\n'),
+      Buffer.from(`${JSON.stringify({ type: 'begin', data: { path: { text: './f' } } })}\n`),
     );
     const giant = match('x'.repeat(500));
     parser.push(Buffer.from(giant.slice(0, 200)));

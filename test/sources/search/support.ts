@@ -78,6 +78,8 @@ export async function writeFixture(root: string): Promise<void> {
     'build/out.js': 'TODO built\n',
     'empty.txt': '',
     'no-newline.txt': 'last TODO',
+    // A NUL byte past the first 64 KiB: searched up to there, not after.
+    'late-nul.txt': `TODO early\n${'          \n'.repeat(10_000)}\0\nTODO late\n`,
     'folding.txt': 'a \u017Ftring (long s) and 5 \u212Aelvin (Kelvin sign)\n',
     'too-big.txt': `TODO ${'a'.repeat(5 * 1024 * 1024)}\n`,
   });
