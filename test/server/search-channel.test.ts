@@ -8,6 +8,7 @@ import type {
   SearchResultsData,
   ServerMessage,
 } from '../../src/protocol.js';
+import { createFilesSource } from '../../src/sources/files/index.js';
 import {
   createSearchSource,
   type SearchSource,
@@ -29,7 +30,7 @@ const busyFile = `${'a'.repeat(2000)}\n`.repeat(400);
 /** Exponential backtracking for a JavaScript regex: the built-in engine never gets past it. */
 const catastrophicLine = `${'a'.repeat(60)}!\n`;
 
-async function searchWorkspace(options: SearchSourceOptions = {}) {
+async function searchWorkspace(options: SearchSourceOptions = {}, { watchFiles = false } = {}) {
   const root = await makeTempDir('sidecar-search-ws-');
   await writeTree(root, {
     '.gitignore': 'ignored/\n',
@@ -41,7 +42,8 @@ async function searchWorkspace(options: SearchSourceOptions = {}) {
     'slow/bad.txt': catastrophicLine,
   });
   const source = createSearchSource(options);
-  const { sidecar, cleanup } = await startTestSidecar({ root, sources: [source] });
+  const sources = watchFiles ? [createFilesSource(), source] : [source];
+  const { sidecar, cleanup } = await startTestSidecar({ root, sources });
   cleanups.push(async () => {
     await cleanup();
     await rm(root, { recursive: true, force: true });
@@ -182,6 +184,20 @@ describe('the search channel end to end', () => {
       filesSearched: rgDone.filesSearched,
     });
     expect(sortResults(own.resultsOf(ownId))).toEqual(sortResults(rg.resultsOf(rgId)));
+  });
+
+  it('keeps filesSearched right as files come and go, counting again after a change', async () => {
+    const { root, sidecar } = await searchWorkspace({}, { watchFiles: true });
+    const { client, start, done } = await searchClient(sidecar);
+    client.send({ type: 'subscribe', channel: 'files', id: 'files' });
+    await client.response('files');
+    const first = await done(await start({ query: 'todo' }));
+    const again = await done(await start({ query: 'something else' }));
+    expect(again.filesSearched).toBe(first.filesSearched);
+    await writeTree(root, { 'src/new.ts': 'todo new\n' });
+    await client.next((m) => m.type === 'event' && m.channel === 'files');
+    const after = await done(await start({ query: 'todo' }));
+    expect(after).toMatchObject({ filesSearched: first.filesSearched + 1, count: first.count + 1 });
   });
 
   it('stops at maxResults with truncated: true', async () => {

@@ -18,6 +18,8 @@ export interface EngineRequest {
   maxFileSize: number;
   /** The engine may stop once it has found this many results (the source counts exactly). */
   enoughResults: number;
+  /** How many files this search looks into, when already known: no need to count them. */
+  knownFileCount?: number | undefined;
 }
 
 export interface EngineCallbacks {
@@ -30,6 +32,8 @@ export interface EngineCallbacks {
 export interface EngineOutcome {
   /** Files the engine looked into (binary files included, files over the size cap not). */
   filesSearched: number;
+  /** Whether `filesSearched` is the whole count, worth remembering for the same globs. */
+  countedAll?: boolean;
   /** Set when the engine failed rather than finished. */
   error?: string;
 }

@@ -5,8 +5,8 @@
  *
  * - a plain case-sensitive text: `Buffer.indexOf` on the bytes, nothing decoded but the lines
  *   that match;
- * - a query holding a required text (`needle` in `\w+needle\d+`): a byte search for it finds
- *   candidate lines, and the RegExp runs on those lines only;
+ * - a query holding a required text (`needle` in `\w+needle\d+`, `foo` or `bar` in `foo|bar`):
+ *   a byte search for it finds candidate lines, and the RegExp runs on those lines only;
  * - anything else: the RegExp over the whole decoded file finds candidate lines, then runs on
  *   each candidate line alone for the exact matches.
  */
@@ -85,24 +85,30 @@ export function createFileSearcher(plan: QueryPlan, contextLines: number): FileS
 }
 
 /**
- * A byte search for the required text. Case-insensitive, it is ASCII and searched as latin-1
- * text (one character per byte); `k` and `s` also match the Kelvin sign and the long s, whose
- * simple case folding is ASCII.
+ * A byte search for the required texts: `Buffer.indexOf` for one case-sensitive text, else a
+ * regex over the bytes read as latin-1 (one character per byte). Case-insensitive texts are
+ * ASCII; `k` and `s` then also match the Kelvin sign and the long s, whose simple case folding
+ * is ASCII.
  */
-function candidateFinder(prefilter: { text: string; caseInsensitive: boolean }): CandidateFinder {
-  if (!prefilter.caseInsensitive) {
-    const bytes = Buffer.from(prefilter.text, 'utf8');
+function candidateFinder(prefilter: {
+  texts: string[];
+  caseInsensitive: boolean;
+}): CandidateFinder {
+  const { texts, caseInsensitive } = prefilter;
+  if (texts.length === 1 && !caseInsensitive) {
+    const bytes = Buffer.from(texts[0]!, 'utf8');
     return (haystack, from) => haystack.indexOf(bytes, from);
   }
-  const pattern = [...prefilter.text]
-    .map((char) => {
-      const lower = char.toLowerCase();
-      if (lower === 'k') return '(?:k|\u00e2\u0084\u00aa)';
-      if (lower === 's') return '(?:s|\u00c5\u00bf)';
-      return char.replace(/[\\^$.*+?()[\]{}|/]/, '\\$&');
-    })
-    .join('');
-  const regex = new RegExp(pattern, 'gi');
+  const asLatin1 = (text: string) =>
+    [...Buffer.from(text, 'utf8').toString('latin1')]
+      .map((char) => {
+        const lower = char.toLowerCase();
+        if (caseInsensitive && lower === 'k') return '(?:k|\u00e2\u0084\u00aa)';
+        if (caseInsensitive && lower === 's') return '(?:s|\u00c5\u00bf)';
+        return char.replace(/[\\^$.*+?()[\]{}|/]/, '\\$&');
+      })
+      .join('');
+  const regex = new RegExp(texts.map(asLatin1).join('|'), caseInsensitive ? 'gi' : 'g');
   let latin1Of: Buffer | null = null;
   let latin1 = '';
   return (haystack, from) => {

@@ -4,15 +4,15 @@
  */
 
 import { escapeRegex, toByteSafeRegex, toRipgrepRegex } from './regex-dialect.js';
-import { requiredLiteral } from './required-literal.js';
+import { requiredLiterals } from './required-literal.js';
 import type { SearchStartParams } from './search-params.js';
 
 export interface QueryPlan {
   ripgrep: { pattern: string; fixedStrings: boolean; caseInsensitive: boolean };
   /** The text for a byte search (`Buffer.indexOf`), when the query allows it; else null. */
   literal: string | null;
-  /** Text every match contains, to find candidate lines before running the regex; or null. */
-  prefilter: { text: string; caseInsensitive: boolean } | null;
+  /** Texts of which every match holds one, to find candidate lines before running the regex. */
+  prefilter: { texts: string[]; caseInsensitive: boolean } | null;
   /** A JavaScript pattern (flag `u`) for text of valid UTF-8. */
   source: string;
   /** The same pattern, never matching the stand-ins of invalid bytes. */
@@ -39,7 +39,7 @@ export function planQuery(params: SearchStartParams): QueryPlan {
   }
   const plainLiteral = !regex && !wholeWord;
   const literal = plainLiteral && caseSensitive ? query : null;
-  const required = literal === null ? requiredLiteral(source, !caseSensitive) : null;
+  const required = literal === null ? requiredLiterals(source, !caseSensitive) : null;
   return {
     ripgrep: {
       pattern: plainLiteral ? query : toRipgrepRegex(source),
@@ -47,7 +47,7 @@ export function planQuery(params: SearchStartParams): QueryPlan {
       caseInsensitive: !caseSensitive,
     },
     literal,
-    prefilter: required === null ? null : { text: required, caseInsensitive: !caseSensitive },
+    prefilter: required === null ? null : { texts: required, caseInsensitive: !caseSensitive },
     source,
     byteSafeSource: toByteSafeRegex(source),
     flags,

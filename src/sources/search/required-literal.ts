@@ -1,8 +1,8 @@
 /**
- * The longest text every match of a regex must contain (`needle` in `\w+needle\d+`), so the
- * built-in engine can skip, with a fast byte search, the lines (and files) that cannot match,
- * and run the regex only on the few that might. ripgrep does the same with its literal
- * optimizations.
+ * The text every match of a regex must contain (`needle` in `\w+needle\d+`; one of `foo`,
+ * `bar` in `foo|bar`), so the built-in engine can skip, with a fast byte search, the lines (and
+ * files) that cannot match, and run the regex only on the few that might. ripgrep does the same
+ * with its literal optimizations.
  */
 
 import { type Token, tokenize } from './regex-dialect.js';
@@ -11,12 +11,32 @@ import { type Token, tokenize } from './regex-dialect.js';
 const MIN_LENGTH = 2;
 
 /**
- * The required text, or null when there is none worth using. With `asciiOnly` (a
- * case-insensitive search), only ASCII characters count: their other cases are known bytes.
+ * Texts of which every match holds at least one, or null when there are none worth using: one
+ * text for most queries, one per branch for `foo|bar`. With `asciiOnly` (a case-insensitive
+ * search), only ASCII characters count: their other cases are known bytes.
  */
-export function requiredLiteral(source: string, asciiOnly: boolean): string | null {
-  const best = longestIn(tokenize(source), asciiOnly);
-  return best.length >= MIN_LENGTH ? String.fromCodePoint(...best) : null;
+export function requiredLiterals(source: string, asciiOnly: boolean): string[] | null {
+  const tokens = tokenize(source);
+  const branches = topLevelAlternation(tokens) ? splitBranches(tokens) : [tokens];
+  const texts = new Set<string>();
+  for (const branch of branches) {
+    const best = longestIn(branch, asciiOnly);
+    if (best.length < MIN_LENGTH) return null; // one branch without a text: anything may match
+    texts.add(String.fromCodePoint(...best));
+  }
+  return [...texts];
+}
+
+function splitBranches(tokens: readonly Token[]): Token[][] {
+  const branches: Token[][] = [[]];
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.kind === 'groupOpen') depth++;
+    else if (token.kind === 'syntax' && token.text === ')') depth--;
+    if (depth === 0 && token.kind === 'syntax' && token.text === '|') branches.push([]);
+    else branches.at(-1)!.push(token);
+  }
+  return branches;
 }
 
 /** The longest run of characters that every match of `tokens` contains, in order. */

@@ -1,7 +1,8 @@
 /**
  * The ripgrep engine: runs `rg --json` (an argument array, the query after `-e`, so it is never
  * read as a flag) and streams what it finds. A second, cheap `rg --files` with the same filters
- * counts the files searched, since rg's JSON summary counts only files that matched.
+ * counts the files searched, since rg's JSON summary counts only files that matched; it is
+ * skipped when the count is already known.
  *
  * rg is told to follow exactly the ignore rules of the `files` source (and so of the built-in
  * engine): `.gitignore` files inside the root and `.git/info/exclude`, whether or not the root is
@@ -12,7 +13,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { SearchMatch } from '../../protocol.js';
 import { createIgnoreFilter } from '../files/gitignore.js';
-import type { EngineRequest, EngineRun, SearchEngine } from './engine.js';
+import type { EngineOutcome, EngineRequest, EngineRun, SearchEngine } from './engine.js';
 import { createRipgrepOutput } from './ripgrep-output.js';
 
 /** rg's stderr kept for error messages. */
@@ -58,7 +59,10 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
       const isIgnored = (file: string) => ignoreFilter?.isIgnored(file, false) ?? false;
 
       const searchChild = spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'search'), request.root);
-      const countChild = spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'files'), request.root);
+      const counting = request.knownFileCount === undefined;
+      const countChild = counting
+        ? spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'files'), request.root)
+        : null;
       let stopped = false;
 
       let batch: SearchMatch[] = [];
@@ -81,7 +85,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
 
       let filesListed = 0;
       let pathTail = '';
-      countChild.child.stdout?.on('data', (chunk: Buffer) => {
+      countChild?.child.stdout?.on('data', (chunk: Buffer) => {
         if (!ignoreFilter) {
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) filesListed++;
           return;
@@ -93,8 +97,8 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         }
       });
 
-      const finished = Promise.all([searchChild.exited, countChild.exited]).then(
-        ([search, count]) => {
+      const finished = Promise.all([searchChild.exited, countChild?.exited]).then(
+        ([search, count]): EngineOutcome => {
           if (!stopped) {
             output.end();
             if (batch.length > 0) onResults(batch);
@@ -106,8 +110,11 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
               (output.sawSummary
                 ? undefined
                 : errorText(search.stderr) || `rg exited with ${search.code}`) ??
-              count.error);
-          return error ? { filesSearched: filesListed, error } : { filesSearched: filesListed };
+              count?.error);
+          if (!counting)
+            return { filesSearched: request.knownFileCount!, ...(error ? { error } : {}) };
+          const countedAll = !stopped && !count?.error && count?.code === 0;
+          return { filesSearched: filesListed, countedAll, ...(error ? { error } : {}) };
         },
       );
 
@@ -116,7 +123,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         stop() {
           stopped = true;
           searchChild.child.kill('SIGKILL');
-          countChild.child.kill('SIGKILL');
+          countChild?.child.kill('SIGKILL');
         },
         get pid() {
           const { child } = searchChild;

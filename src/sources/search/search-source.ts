@@ -17,6 +17,7 @@ import { defineMethod } from '../../server/methods.js';
 import type { Source, SourceContext } from '../source.js';
 import type { EngineOutcome, EngineRun, SearchEngine } from './engine.js';
 import { type EngineChoice, selectEngine } from './engine-select.js';
+import { createFileCountCache, fileCountKey } from './file-count-cache.js';
 import { planQuery } from './query-plan.js';
 import { createResultBatcher, type ResultBatcher } from './result-batcher.js';
 import { type SearchStartParams, searchCancelParams, searchStartParams } from './search-params.js';
@@ -87,8 +88,9 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
   let ctx: SourceContext | null = null;
   let engine: SearchEngine | null = null;
   let unavailableReason = 'the search source is not running';
-  let stopListening: (() => void) | null = null;
+  let stopListening: (() => void)[] = [];
   const searches = new Map<string, ActiveSearch>();
+  const fileCounts = createFileCountCache();
 
   function emitSafely(event: 'progress' | 'results' | 'done', data: unknown): void {
     try {
@@ -152,6 +154,8 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
     emitProgress(search);
     search.progressTimer = setInterval(() => emitProgress(search), PROGRESS_INTERVAL_MS);
     search.progressTimer.unref();
+    const countKey = fileCountKey(params.include, params.exclude);
+    const countGeneration = fileCounts.generation();
     const run = current.start(
       {
         root: ctx!.root,
@@ -161,6 +165,7 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
         contextLines: params.contextLines,
         maxFileSize,
         enoughResults: search.maxResults + 1,
+        knownFileCount: fileCounts.get(countKey),
       },
       {
         onResults: (results) => acceptResults(search, results),
@@ -168,7 +173,10 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
       },
     );
     search.run = run;
-    void run.finished.then((outcome) => finish(search, outcome));
+    void run.finished.then((outcome) => {
+      if (outcome.countedAll) fileCounts.set(countKey, countGeneration, outcome.filesSearched);
+      finish(search, outcome);
+    });
   }
 
   function startSearch(params: SearchStartParams, clientId: string): { searchId: string } {
@@ -241,13 +249,22 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
     channel: 'search',
     async start(context) {
       ctx = context;
-      stopListening = context.onEvent('system', (event) => {
-        if (event.event !== 'disconnected') return;
-        const { clientId } = event.data as { clientId?: string };
-        for (const search of searches.values()) {
-          if (search.clientId === clientId) cancelSearch(search.searchId);
-        }
-      });
+      stopListening = [
+        context.onEvent('system', (event) => {
+          if (event.event === 'source') {
+            // File counts hold only while the files source reports every change.
+            const { name, state } = event.data as { name?: string; state?: string };
+            if (name === 'files') fileCounts.setWatching(state === 'running');
+            return;
+          }
+          if (event.event !== 'disconnected') return;
+          const { clientId } = event.data as { clientId?: string };
+          for (const search of searches.values()) {
+            if (search.clientId === clientId) cancelSearch(search.searchId);
+          }
+        }),
+        context.onEvent('files', () => fileCounts.invalidate()),
+      ];
       try {
         const selection = await selectEngine({
           engine: options.engine ?? SEARCH_DEFAULTS.engine,
@@ -265,8 +282,9 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
       }
     },
     async stop() {
-      stopListening?.();
-      stopListening = null;
+      for (const stop of stopListening) stop();
+      stopListening = [];
+      fileCounts.setWatching(false);
       const pending = [...searches.values()];
       for (const search of pending) cancelSearch(search.searchId);
       await Promise.all(pending.map((search) => search.finished));

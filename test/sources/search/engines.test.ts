@@ -100,6 +100,9 @@ describe('ripgrep and the built-in engine on the same workspace', () => {
     await bothEngines({ query: '\\p{L}+\\s', regex: true, include: ['*.txt'] });
     await bothEngines({ query: '(?<word>fo+)[-_]?', regex: true });
     await bothEngines({ query: '\\u{1F600}', regex: true });
+    await bothEngines({ query: 'café|naïve|todo', regex: true });
+    await bothEngines({ query: 'café|naïve|TODO', regex: true, caseSensitive: true });
+    await bothEngines({ query: 'string|kelvin', regex: true });
     await bothEngines({ query: 'TODO$', regex: true, caseSensitive: true });
     await bothEngines({
       query: 'x*',

@@ -1,28 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { requiredLiteral } from '../../../src/sources/search/required-literal.js';
+import { requiredLiterals } from '../../../src/sources/search/required-literal.js';
 
-describe('requiredLiteral', () => {
+describe('requiredLiterals', () => {
   it('finds the longest text every match holds', () => {
-    expect(requiredLiteral('\\w+needle\\d+', false)).toBe('needle');
-    expect(requiredLiteral('foo', false)).toBe('foo');
-    expect(requiredLiteral('\\bTODO\\b', true)).toBe('TODO');
-    expect(requiredLiteral('ab+cdef?', false)).toBe('cde'); // `f?` may be absent
-    expect(requiredLiteral('\\b(?:foo|bar)\\b', false)).toBeNull();
-    expect(requiredLiteral('\\b(?:needle)\\b', false)).toBe('needle');
-    expect(requiredLiteral('(abc)?xy', false)).toBe('xy');
-    expect(requiredLiteral('x(abcd)+', false)).toBe('abcd');
-    expect(requiredLiteral('a{2}bc', false)).toBe('bc');
+    expect(requiredLiterals('\\w+needle\\d+', false)).toEqual(['needle']);
+    expect(requiredLiterals('foo', false)).toEqual(['foo']);
+    expect(requiredLiterals('\\bTODO\\b', true)).toEqual(['TODO']);
+    expect(requiredLiterals('ab+cdef?', false)).toEqual(['cde']); // `f?` may be absent
+    expect(requiredLiterals('\\b(?:needle)\\b', false)).toEqual(['needle']);
+    expect(requiredLiterals('(abc)?xy', false)).toEqual(['xy']);
+    expect(requiredLiterals('x(abcd)+', false)).toEqual(['abcd']);
+    expect(requiredLiterals('a{2}bc', false)).toEqual(['bc']);
   });
 
-  it('gives up on alternatives and short texts', () => {
-    expect(requiredLiteral('foo|bar', false)).toBeNull();
-    expect(requiredLiteral('a.b', false)).toBeNull();
-    expect(requiredLiteral('[abc]+', false)).toBeNull();
+  it('gives one text per branch of an alternation, or none if a branch has none', () => {
+    expect(requiredLiterals('foo|bar\\d', false)).toEqual(['foo', 'bar']);
+    expect(requiredLiterals('foo|foo', false)).toEqual(['foo']);
+    expect(requiredLiterals('foo|\\d+', false)).toBeNull();
+    expect(requiredLiterals('\\b(?:foo|bar)\\b', false)).toBeNull();
+  });
+
+  it('gives up on short texts', () => {
+    expect(requiredLiterals('a.b', false)).toBeNull();
+    expect(requiredLiterals('[abc]+', false)).toBeNull();
   });
 
   it('counts only ASCII when case does not matter', () => {
-    expect(requiredLiteral('café', true)).toBe('caf');
-    expect(requiredLiteral('café', false)).toBe('café');
-    expect(requiredLiteral('éé', true)).toBeNull();
+    expect(requiredLiterals('café', true)).toEqual(['caf']);
+    expect(requiredLiterals('café', false)).toEqual(['café']);
+    expect(requiredLiterals('éé', true)).toBeNull();
   });
 });
