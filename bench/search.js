@@ -69,8 +69,12 @@ const QUERIES = [
   { label: 'literal', params: { query: 'quartzneedle', caseSensitive: true } },
   { label: 'literal, any case', params: { query: 'quartzneedle' } },
   { label: 'regex with a literal', params: { query: '\\w+needle\\d+', regex: true } },
-  // No text every match holds: the built-in engine decodes and scans every file.
   { label: 'regex, alternation', params: { query: 'quartzneedle|amberneedle', regex: true } },
+  // No text every match holds: the built-in engine decodes and scans every file.
+  {
+    label: 'regex, no literal',
+    params: { query: 'q[a-z]{5}n[a-z]{5}[0-9]+7', regex: true, caseSensitive: true },
+  },
 ];
 
 /**
