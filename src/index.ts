@@ -10,14 +10,27 @@ export {
   type MethodDefinition,
   noParams,
 } from './server/methods.js';
-export type { ResolvedOptions, SidecarOptions } from './server/options.js';
+export type { LspServerConfig, ResolvedOptions, SidecarOptions } from './server/options.js';
 export { OptionsError } from './server/options.js';
 export { createSidecar, type Sidecar, startSidecar } from './server/sidecar.js';
+export { createAiSource, resolveAiOptions } from './sources/ai/index.js';
+export {
+  createDiagnosticsSource,
+  type DiagnosticsSource,
+  type DiagnosticsSourceOptions,
+} from './sources/diagnostics/index.js';
 export { createFilesSource } from './sources/files/index.js';
+export { createGitSource, type GitSourceOptions } from './sources/git/index.js';
 export {
   createSearchSource,
   type SearchSource,
   type SearchSourceOptions,
 } from './sources/search/index.js';
 export type { Source, SourceContext, SourceEvent } from './sources/source.js';
+export {
+  createValidationSource,
+  type ResolvedValidationOptions,
+  resolveValidationOptions,
+  type ValidationSettings,
+} from './sources/validation/index.js';
 export { VERSION } from './version.js';

@@ -131,11 +131,21 @@ export interface DiagnosticsSummary {
   infos: number;
   hints: number;
 }
-export interface DiagnosticsUpdatedData {
+/** One file's latest diagnostics from one language server. */
+export interface DiagnosticsFileEntry {
+  /** Relative to the workspace root, `/`-separated. */
   file: string;
   uri: string;
   server: string;
   diagnostics: Diagnostic[];
+}
+/** `updated`: one file's new set from one server (empty = fixed), with the workspace totals. */
+export interface DiagnosticsUpdatedData extends DiagnosticsFileEntry {
+  summary: DiagnosticsSummary;
+}
+/** The `diagnostics` snapshot and the result of `diagnostics.get`: every file with problems. */
+export interface DiagnosticsSnapshot {
+  files: DiagnosticsFileEntry[];
   summary: DiagnosticsSummary;
 }
 
@@ -144,13 +154,20 @@ export interface GitStatus {
   branch: string | null;
   head: { sha: string; subject: string } | null;
   detached: boolean;
+  /** The branch's upstream (`origin/main`), or null (a sidecar addition). */
+  upstream: string | null;
   ahead: number;
   behind: number;
+  /** These four: paths relative to the workspace root, `/`-separated. */
   staged: string[];
   modified: string[];
   untracked: string[];
   conflicted: string[];
+  /** Renames recorded in the index (a sidecar addition); the new path is in `staged` too. */
+  renamed: { from: string; to: string }[];
   operation: GitOperation;
+  /** True when a path list was cut at its cap (a sidecar addition). */
+  truncated: boolean;
   [extra: string]: unknown;
 }
 export interface GitBranchData {
@@ -224,12 +241,32 @@ export interface ValidationStartedData {
 export interface ValidationCompleteData {
   runId: string;
   tool: string;
+  /** Exited with 0, reported no error, and was neither cancelled, timed out nor cut off. */
   ok: boolean;
+  /** null when the process was killed or never started. */
   exitCode: number | null;
   durationMs: number;
   problems: ValidationProblem[];
-  cancelled?: boolean;
-  truncated?: boolean;
+  /** A newer run of the same tool (or shutdown) stopped this one; its problems are not a verdict. */
+  cancelled: boolean;
+  /** Killed after `timeoutMs`. */
+  timedOut: boolean;
+  /** The output passed its cap (the process was killed) or the problems passed their cap. */
+  truncated: boolean;
+  /** Why the run gave no usable verdict: could not start, timed out, or failed without problems. */
+  error?: string;
+}
+/** The `validation` snapshot: each validator's state and its last result that was not cancelled. */
+export interface ValidationSnapshot {
+  validators: {
+    tool: string;
+    state: 'idle' | 'running' | 'unavailable';
+    /** The run in progress, while `running`. */
+    runId?: string;
+    /** Why it is `unavailable`. */
+    message?: string;
+  }[];
+  results: Record<string, ValidationCompleteData>;
 }
 
 export const AI_EVENTS = ['chunk', 'done', 'error'] as const;
@@ -243,10 +280,34 @@ export interface AiChunkData {
   finished: boolean;
   [extra: string]: unknown;
 }
+/** Token counts, when the provider reports them. */
+export interface AiUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+/** The last event of a stream that ended normally (`finished: true`). */
+export interface AiDoneData extends AiChunkData {
+  /** The provider's own reason (`stop`, `end_turn`, `length`, …), `cancelled` after `ai.cancel`. */
+  stopReason?: string | null;
+  usage?: AiUsage;
+  /** `ai.chat` streams: which configured provider and model answered. */
+  provider?: string;
+  model?: string;
+  /** True when `ai.cancel` ended the stream. */
+  cancelled?: boolean;
+}
+/** The last event of a stream that failed (`finished: true`). */
+export interface AiErrorData extends AiChunkData {
+  /** Set by the sidecar (timeouts, `ai.chat` failures); producers may send their own fields. */
+  error?: ErrorBody;
+}
 
 export type SourceState = 'starting' | 'running' | 'stopped' | 'unavailable' | 'failed' | 'error';
 export interface SourceStateData {
   name: string;
+  /** The channel the source feeds, so a panel can tell why a channel is quiet (a sidecar addition). */
+  channel?: Channel;
   state: SourceState;
   message?: string;
 }
@@ -273,7 +334,7 @@ export interface ChannelEventMap {
   git: { status: GitStatus; branch: GitBranchData; commit: GitCommitData };
   search: { progress: SearchProgressData; results: SearchResultsData; done: SearchDoneData };
   validation: { started: ValidationStartedData; complete: ValidationCompleteData };
-  'ai-response': { chunk: AiChunkData; done: AiChunkData; error: AiChunkData };
+  'ai-response': { chunk: AiChunkData; done: AiDoneData; error: AiErrorData };
   system: {
     connected: SystemConnectedData;
     disconnected: SystemConnectedData;
@@ -302,14 +363,14 @@ export interface ServerInfo {
   protocol: typeof PROTOCOL_VERSION;
   channels: Channel[];
   methods: string[];
-  sources: { name: string; state: SourceState; message?: string }[];
+  sources: SourceStateData[];
   clients: number;
 }
 
 /** Every method of the protocol, its params and its result. */
 export interface MethodMap {
   'server.info': { params: Record<string, never> | undefined; result: ServerInfo };
-  'diagnostics.get': { params: { file?: string } | undefined; result: unknown };
+  'diagnostics.get': { params: { file?: string } | undefined; result: DiagnosticsSnapshot };
   'git.status': { params: Record<string, never> | undefined; result: GitStatus };
   'git.log': {
     params: { limit?: number } | undefined;
@@ -333,12 +394,61 @@ export interface MethodMap {
     result: { searchId: string };
   };
   'search.cancel': { params: { searchId: string }; result: { cancelled: boolean } };
-  'validation.run': { params: { tool?: string } | undefined; result: { runId: string } };
-  'ai.chat': {
-    params: { model?: string; messages: unknown[]; [extra: string]: unknown };
-    result: { id: string };
+  'validation.run': {
+    params: { tool?: string } | undefined;
+    /** `runId`: the (first) run started; `runs`: every run started, one per validator. */
+    result: { runId: string; runs: { tool: string; runId: string }[] };
   };
+  'ai.chat': { params: AiChatParams; result: { id: string } };
   'ai.cancel': { params: { id: string }; result: { cancelled: boolean } };
+  'ai.get': { params: { id: string }; result: AiStreamState };
+  'ai.models': { params: { provider?: string } | undefined; result: AiModelsResult };
+}
+
+export interface AiChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+export interface AiChatParams {
+  /** A configured provider's name; the default provider when left out. */
+  provider?: string;
+  /** The provider's default model when left out. */
+  model?: string;
+  messages: AiChatMessage[];
+  system?: string;
+  maxTokens?: number;
+  temperature?: number;
+}
+/** What `ai.get` knows of a stream: enough for a late panel to catch up without a gap. */
+export interface AiStreamState {
+  id: string;
+  /** Every chunk's text so far, in order. */
+  text: string;
+  /** The index of the last event taken into `text`; -1 before the first. */
+  lastIndex: number;
+  finished: boolean;
+  /** The `ai-response` seq of the stream's last event, 0 before the first. */
+  seq: number;
+  /** True when `text` stopped growing at the sidecar's size limit (live chunks still flow). */
+  truncated: boolean;
+  /** The data of the `done` or `error` event that ended the stream. */
+  end?: { event: 'done' | 'error'; data: AiDoneData | AiErrorData };
+}
+export type AiProviderType = 'openai-compatible' | 'anthropic';
+export interface AiProviderInfo {
+  name: string;
+  type: AiProviderType;
+  /** Without credentials or query string. */
+  baseUrl: string;
+  models: string[];
+  defaultModel: string | null;
+  isDefault: boolean;
+  /** Whether an API key is configured (never the key itself). */
+  hasKey: boolean;
+}
+export interface AiModelsResult {
+  default: string | null;
+  providers: AiProviderInfo[];
 }
 export type MethodName = keyof MethodMap;
 export type MethodParams<M extends string> = M extends MethodName

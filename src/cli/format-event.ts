@@ -24,6 +24,11 @@ export function formatMessage(message: ChannelMessage, { color }: { color: boole
 
 function summarize(message: ChannelMessage): string {
   const data = message.data as Record<string, unknown> | null;
+  if (message.channel === 'git' && data && typeof data === 'object') {
+    // A git snapshot is a status: the same summary as a status event.
+    const line = summarizeGit(message.type === 'snapshot' ? 'status' : message.event, data);
+    if (line) return line;
+  }
   if (message.type === 'event' && data && typeof data === 'object') {
     if (message.channel === 'files') {
       if (message.event === 'batch') return `${data.count} changes`;
@@ -39,6 +44,25 @@ function summarize(message: ChannelMessage): string {
     }
   }
   return truncate(JSON.stringify(data), 200);
+}
+
+/** `main → feature`, `9f2c1a0 Fix the parser — Ada`, `feature 9f2c1a0 ↑1: 2 modified`. */
+function summarizeGit(event: string, data: Record<string, unknown>): string | undefined {
+  const branchName = (name: unknown) => (typeof name === 'string' ? name : '(detached)');
+  const short = (sha: unknown) => String(sha).slice(0, 7);
+  if (event === 'branch') return `${branchName(data.from)} → ${branchName(data.to)}`;
+  if (event === 'commit') return `${short(data.sha)} ${data.subject} — ${data.author}`;
+  if (event !== 'status' || !Array.isArray(data.staged)) return undefined;
+  const head = data.head as { sha?: unknown } | null;
+  const parts = [branchName(data.branch), head ? short(head.sha) : '(no commits)'];
+  if (data.ahead) parts.push(`↑${data.ahead}`);
+  if (data.behind) parts.push(`↓${data.behind}`);
+  if (data.operation) parts.push(`(${data.operation})`);
+  const counts = ['staged', 'modified', 'untracked', 'conflicted']
+    .map((list) => [list, Array.isArray(data[list]) ? data[list].length : 0] as const)
+    .filter(([, count]) => count > 0)
+    .map(([list, count]) => `${count} ${list}`);
+  return `${parts.join(' ')}: ${counts.length > 0 ? counts.join(', ') : 'clean'}`;
 }
 
 function truncate(text: string, max: number): string {

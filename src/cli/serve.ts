@@ -97,6 +97,7 @@ export async function serve(flags: ServeFlags, command: Command, io: CliIo): Pro
       root,
       discovery: true,
       logger,
+      env: io.env,
     });
   } catch (error) {
     if (error instanceof OptionsError) return usageError(io, error);

@@ -18,6 +18,7 @@ export const ENV_VARIABLES: Record<string, keyof Settings> = {
   SIDECAR_RATE_LIMIT: 'rateLimit',
   SIDECAR_MAX_PAYLOAD: 'maxPayload',
   SIDECAR_LOG_LEVEL: 'logLevel',
+  SIDECAR_MAX_OPEN_FILES: 'maxOpenFiles',
 };
 
 const TRUE = ['1', 'true', 'yes', 'on'];

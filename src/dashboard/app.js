@@ -1,127 +1,70 @@
-// The dashboard: a page served by the sidecar that uses the project's own client library.
+// The dashboard: the reference devtools panel. It uses the project's own client library (served
+// under /lib/) and is made of one module per view; each view subscribes to its channel, keeps
+// its state in a closure and redraws at most once per animation frame.
 import { BUILTIN_CHANNELS, connect } from '/lib/client/index.js';
+import { createServerState } from './ui/server-state.js';
+import { setupTabs } from './ui/tabs.js';
+import { mountAi } from './views/ai.js';
+import { mountConnection } from './views/connection.js';
+import { mountDiagnostics } from './views/diagnostics.js';
+import { mountEventLog } from './views/event-log.js';
+import { mountGit } from './views/git.js';
+import { mountSearch } from './views/search.js';
+import { mountValidation } from './views/validation.js';
 
-const MAX_ROWS = 2000;
-const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = 'sidecar-token';
 
 /** The token comes once in the URL; keep it for this tab only and take it out of the address bar. */
 function takeToken() {
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
-    sessionStorage.setItem('sidecar-token', fromUrl);
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
     url.searchParams.delete('token');
-    history.replaceState(null, '', url);
+    history.replaceState(history.state, '', url);
   }
-  return sessionStorage.getItem('sidecar-token') ?? undefined;
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** A view's way to put a count on its tab ("3", "2 live"), so a hidden view still says news. */
+function tabBadge(/** @type {string} */ view) {
+  const badge = /** @type {HTMLElement} */ (byId(`tab-${view}`).querySelector('.badge'));
+  return (/** @type {string} */ text, tone = '') => {
+    badge.textContent = text;
+    badge.dataset.tone = tone;
+    badge.hidden = !text;
+  };
 }
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 const client = connect({ url: wsUrl, token: takeToken() });
-const shown = new Set(BUILTIN_CHANNELS);
-let paused = false;
-let pending = [];
+const server = createServerState(client);
 
-let everConnected = false;
-client.on('state', ({ state, attempt, error }) => {
-  if (state === 'open') everConnected = true;
-  let label = state === 'open' ? 'connected' : state;
-  if (attempt && state !== 'open') label += ` (attempt ${attempt})`;
-  // A browser cannot see why a handshake failed; a bad token is the usual reason at first.
-  if (!everConnected && (attempt ?? 0) >= 2) label += ' — is the token in the URL right?';
-  if (error && state === 'closed') label += `: ${error.message}`;
-  $('state').textContent = label;
-  $('state').dataset.state = state;
-  if (state === 'open') refreshInfo();
+// Every view subscribes now, before the connection opens, so each state channel's first
+// snapshot reaches all of its views.
+mountConnection({
+  client,
+  server,
+  stateElement: byId('connection-state'),
+  summaryElement: byId('server-summary'),
+  root: byId('server-view'),
 });
-
-async function refreshInfo() {
-  try {
-    const info = await client.request('server.info');
-    $('server').textContent = `v${info.version} · ${info.root} · ${info.clients} client(s)`;
-    renderSources(info.sources);
-  } catch (error) {
-    $('server').textContent = `server.info failed: ${error.message}`;
-  }
-}
-
-const sources = new Map();
-function renderSources(list) {
-  for (const source of list) sources.set(source.name, source);
-  $('sources').replaceChildren(
-    ...[...sources.values()].map(({ name, state, message }) => {
-      const item = document.createElement('li');
-      item.dataset.state = state;
-      item.textContent = `${name}: ${state}${message ? ` — ${message}` : ''}`;
-      return item;
-    }),
-  );
-}
-
-for (const channel of BUILTIN_CHANNELS) {
-  const label = document.createElement('label');
-  const box = document.createElement('input');
-  box.type = 'checkbox';
-  box.checked = true;
-  box.addEventListener('change', () => {
-    if (box.checked) shown.add(channel);
-    else shown.delete(channel);
-  });
-  label.append(box, ` ${channel}`);
-  $('channels').append(label);
-  client.subscribe(channel, (message) => {
-    if (channel === 'system' && message.type === 'event' && message.event === 'source')
-      renderSources([message.data]);
-    pending.push(message);
-    scheduleRender();
-  });
-}
-
-$('pause').addEventListener('click', () => {
-  paused = !paused;
-  $('pause').setAttribute('aria-pressed', String(paused));
-  $('pause').textContent = paused ? 'Resume' : 'Pause';
-  if (!paused) scheduleRender();
+mountGit({ client, server, root: byId('git-view') });
+mountEventLog({ client, channels: BUILTIN_CHANNELS, root: byId('panel-events') });
+mountDiagnostics({
+  client,
+  server,
+  root: byId('panel-diagnostics'),
+  setBadge: tabBadge('diagnostics'),
 });
-$('clear').addEventListener('click', () => $('rows').replaceChildren());
-
-// Rows are added once per animation frame, in one fragment, so a burst does not freeze the page.
-let frameRequested = false;
-function scheduleRender() {
-  if (frameRequested || paused) return;
-  frameRequested = true;
-  requestAnimationFrame(() => {
-    frameRequested = false;
-    const filter = $('filter').value.toLowerCase();
-    const batch = pending.slice(-MAX_ROWS);
-    pending = [];
-    const fragment = document.createDocumentFragment();
-    for (const message of batch) {
-      if (!shown.has(message.channel)) continue;
-      const data = JSON.stringify(message.data);
-      if (
-        filter &&
-        !`${message.channel} ${message.event ?? ''} ${data}`.toLowerCase().includes(filter)
-      )
-        continue;
-      const row = document.createElement('tr');
-      const cells = [
-        new Date(message.timestamp).toLocaleTimeString(),
-        message.channel,
-        message.type === 'snapshot' ? 'snapshot' : message.event,
-        String(message.seq),
-        data,
-      ];
-      for (const text of cells) {
-        const cell = document.createElement('td');
-        cell.textContent = text;
-        cell.title = text;
-        row.append(cell);
-      }
-      fragment.prepend(row);
-    }
-    const rows = $('rows');
-    rows.prepend(fragment);
-    while (rows.childElementCount > MAX_ROWS) rows.lastElementChild.remove();
-  });
-}
+mountSearch({ client, server, root: byId('panel-search'), setBadge: tabBadge('search') });
+mountValidation({
+  client,
+  server,
+  root: byId('panel-validation'),
+  setBadge: tabBadge('validation'),
+});
+mountAi({ client, server, root: byId('panel-ai'), setBadge: tabBadge('ai') });
+setupTabs(byId('view-tabs'));

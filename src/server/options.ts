@@ -2,7 +2,17 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createLogger, LOG_LEVELS, type Logger } from '../logger.js';
+import {
+  aiSettingsSchema,
+  type ResolvedAiOptions,
+  resolveAiOptions,
+} from '../sources/ai/provider-config.js';
 import type { Source } from '../sources/source.js';
+import {
+  type ResolvedValidationOptions,
+  resolveValidationOptions,
+  validationSettingsSchema,
+} from '../sources/validation/validator-config.js';
 import { generateToken, isLoopbackAddress } from './security.js';
 
 /**
@@ -37,11 +47,63 @@ export const settingsSchema = z
       })
       .partial()
       .strict(),
+    validation: validationSettingsSchema,
+    /** AI providers and `ai-response` stream limits; config file or code only. */
+    ai: aiSettingsSchema,
+    lsp: z.array(lspServerSchema()).superRefine(uniqueServerNames),
+    maxOpenFiles: integer(0, 1_000_000),
+    git: z
+      .object({
+        debounceMs: integer(0, 60_000),
+        maxDiffBytes: integer(1024, 64 * 1024 * 1024),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** One language server from the `lsp` section of the config file. */
+export type LspServerConfig = z.infer<ReturnType<typeof lspServerSchema>>;
+
+function lspServerSchema() {
+  return z
+    .object({
+      /** Names the server in events and on `system`; `typescript` replaces the built-in one. */
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 letters, digits, . _ or -'),
+      /** An executable on PATH, an absolute path, or a path relative to the root. */
+      command: z.string().min(1, 'must not be empty'),
+      args: z.array(z.string()).optional(),
+      /** File name endings the server handles, each with its dot: `.py`. */
+      extensions: z
+        .array(z.string().regex(/^\.[A-Za-z0-9._-]{1,32}$/, 'expected a file ending such as ".py"'))
+        .min(1, 'name at least one file ending'),
+      /** The LSP language id sent with each file; guessed from the ending when absent. */
+      languageId: z.string().min(1).max(64).optional(),
+      initializationOptions: z.unknown().optional(),
+      /** Answers the server's `workspace/configuration` requests, by dotted section. */
+      settings: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict();
+}
+
+function uniqueServerNames(servers: { name: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  servers.forEach(({ name }, index) => {
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `server name "${name}" is used twice`,
+        path: [index, 'name'],
+      });
+    }
+    seen.add(name);
+  });
+}
 
 /** Numbers arrive as strings from flags and variables; the message says what is wanted. */
 function number(min: number, max: number) {
@@ -63,6 +125,8 @@ export interface SidecarOptions extends Settings {
   /** Write the discovery file (the CLI does; embedding apps usually do not). */
   discovery?: boolean | { dir: string };
   logger?: Logger;
+  /** Where provider variables (`OPENAI_API_KEY`, …) are read; defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ResolvedOptions {
@@ -82,11 +146,19 @@ export interface ResolvedOptions {
   readonly maxPayload: number;
   readonly highWaterMark: number;
   readonly logLevel: Settings['logLevel'] & string;
+  /** The git source's settings; unset ones take the source's defaults. */
+  readonly git: Readonly<NonNullable<Settings['git']>>;
   readonly discovery: false | { dir: string | undefined };
   /** The `search` source's settings, as given (it fills its own defaults). */
   readonly search: Readonly<NonNullable<Settings['search']>>;
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
+  readonly validation: ResolvedValidationOptions;
+  readonly ai: ResolvedAiOptions;
+  /** Configured language servers, besides the built-in TypeScript one. */
+  readonly lsp: readonly LspServerConfig[];
+  /** The most files each language server is given to check. */
+  readonly maxOpenFiles: number;
 }
 
 export const DEFAULTS = {
@@ -98,6 +170,7 @@ export const DEFAULTS = {
   maxPayload: 1024 * 1024,
   highWaterMark: 8 * 1024 * 1024,
   logLevel: 'info',
+  maxOpenFiles: 2000,
 } as const;
 
 /** A bad option, named as the user gave it (`--port`, `SIDECAR_PORT`, `sidecar.config.json: port`). */
@@ -115,23 +188,69 @@ export class OptionsError extends Error {
 export function parseSettings(value: unknown, nameOf: (key: string) => string): Settings {
   const parsed = settingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  // A nested setting is named with dots: `search.maxResults`.
-  const prefix = issue.path.map(String);
+  const issue = innermostIssue(parsed.error.issues[0]!);
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => [...prefix, key].join('.'));
-    throw new OptionsError(`unknown option ${keys.map(nameOf).join(', ')}`);
+    if (issue.path.length === 0) {
+      throw new OptionsError(`unknown option ${issue.keys.map(nameOf).join(', ')}`);
+    }
+    const [key, ...inner] = issue.path;
+    throw new OptionsError(
+      `invalid ${nameOf(String(key))}${describePath(inner)}: unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+    );
   }
-  const key = prefix.join('.');
-  let given: unknown = value;
-  for (const segment of prefix) {
-    given =
-      typeof given === 'object' && given ? (given as Record<string, unknown>)[segment] : undefined;
-  }
-  // Never echo a token back: error messages end up in logs and bug reports.
-  const shown = key === 'token' ? '' : ` (got ${JSON.stringify(given)})`;
-  throw new OptionsError(`invalid ${nameOf(key)}: ${issue.message}${shown}`);
+  const [first, ...inner] = issue.path;
+  const key = String(first ?? '');
+  // Never echo a token or key back: error messages end up in logs and bug reports.
+  const given = valueAt(value, issue.path);
+  const secret =
+    issue.path.some((part) => SECRET_SETTINGS.has(String(part))) ||
+    (key === 'ai' && typeof given === 'object' && given !== null);
+  const shown = secret
+    ? ''
+    : given === undefined
+      ? ' (missing)'
+      : ` (got ${JSON.stringify(given)})`;
+  throw new OptionsError(`invalid ${nameOf(key)}${describePath(inner)}: ${issue.message}${shown}`);
 }
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * For a value that matches no option of a union, the issue of the option it came closest to
+ * (the one that failed below the top level), with the full path; else the union's own issue.
+ */
+function innermostIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union') return issue;
+  const closest = issue.errors.find((issues) =>
+    issues.some((inner) => inner.path.length > 0 || inner.code === 'invalid_union'),
+  );
+  const inner = closest?.find((i) => i.path.length > 0 || i.code === 'invalid_union');
+  if (!inner) return issue;
+  const found = innermostIssue(inner);
+  return { ...found, path: [...issue.path, ...found.path] };
+}
+
+/** ` at [0].matcher.line` for a nested setting; nothing for a top-level one. */
+function describePath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '';
+  const text = path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .replace(/^\./, '');
+  return ` at ${text}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+/** Settings whose values are never shown in an error (an `ai` object may hold keys). */
+const SECRET_SETTINGS = new Set(['token', 'apiKey', 'headers']);
 
 /** Fills defaults, checks what depends on several settings, and freezes the result. */
 export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
@@ -148,6 +267,12 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
   const rateLimit = settings.rateLimit ?? DEFAULTS.rateLimit;
   const logLevel = settings.logLevel ?? DEFAULTS.logLevel;
   const discovery = options.discovery ?? false;
+  let ai: ResolvedAiOptions;
+  try {
+    ai = resolveAiOptions(settings.ai, options.env ?? process.env);
+  } catch (error) {
+    throw new OptionsError(`invalid ${(error as Error).message}`);
+  }
   return Object.freeze({
     root,
     host,
@@ -164,11 +289,16 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     maxPayload: settings.maxPayload ?? DEFAULTS.maxPayload,
     highWaterMark: settings.highWaterMark ?? DEFAULTS.highWaterMark,
     logLevel,
+    git: Object.freeze({ ...settings.git }),
     discovery:
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     search: Object.freeze({ ...settings.search }),
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
+    validation: resolveValidationOptions(settings.validation),
+    ai,
+    lsp: deepFreeze(structuredClone(settings.lsp ?? [])),
+    maxOpenFiles: settings.maxOpenFiles ?? DEFAULTS.maxOpenFiles,
   });
 }
 
@@ -178,10 +308,19 @@ function pickSettings(options: SidecarOptions): Settings {
     sources: _sources,
     discovery: _discovery,
     logger: _logger,
+    env: _env,
     ...settings
   } = options;
   // Keys explicitly set to undefined mean "not given".
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function isDirectory(path: string): boolean {

@@ -7,6 +7,7 @@ import {
   type PublishRequestBody,
   type PublishResult,
 } from '../protocol.js';
+import type { Source } from '../sources/source.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError } from './errors.js';
 import { parseOrThrow } from './validation.js';
@@ -38,8 +39,21 @@ const checkAiEvent: PublishGuard = (event, data) => {
   parseOrThrow(aiChunk, data, 'INVALID_PARAMS', 'ai-response data');
 };
 
-export function createPublisher(broadcaster: EventBroadcaster): Publisher {
-  const guards = new Map<Channel, PublishGuard>([['ai-response', checkAiEvent]]);
+/**
+ * Sources add checks of their own for their channel (the ai source's per-stream order); they
+ * run after the channel's shape check, so they see well-formed data.
+ */
+export function createPublisher(
+  broadcaster: EventBroadcaster,
+  sources: readonly Pick<Source, 'channel' | 'guardPublish'>[] = [],
+): Publisher {
+  const guards = new Map<Channel, PublishGuard[]>([['ai-response', [checkAiEvent]]]);
+  for (const source of sources) {
+    const { channel, guardPublish } = source;
+    if (!guardPublish) continue;
+    const guard: PublishGuard = (event, data) => guardPublish.call(source, event, data);
+    guards.set(channel, [...(guards.get(channel) ?? []), guard]);
+  }
   return {
     publish({ channel, event, data }) {
       if (!isChannel(channel)) {
@@ -52,7 +66,7 @@ export function createPublisher(broadcaster: EventBroadcaster): Publisher {
           { channel },
         );
       }
-      guards.get(channel)?.(event, data);
+      for (const guard of guards.get(channel) ?? []) guard(event, data);
       const seq = broadcaster.emit(channel, event as never, (data ?? null) as never);
       return { channel, seq };
     },

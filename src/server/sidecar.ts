@@ -2,9 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
+import { createAiSource } from '../sources/ai/index.js';
+import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
 import { createFilesSource } from '../sources/files/index.js';
+import { createGitSource } from '../sources/git/index.js';
 import { createSearchSource } from '../sources/search/index.js';
 import type { Source } from '../sources/source.js';
+import { createValidationSource } from '../sources/validation/index.js';
 import { VERSION } from '../version.js';
 import { createBroadcaster, type EventBroadcaster } from './broadcaster.js';
 import {
@@ -67,11 +71,15 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const startedAt = Date.now();
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
-  const publisher = createPublisher(broadcaster);
   const sources: Source[] = options.sources ?? [
     createFilesSource(),
+    createGitSource(options.git),
+    createDiagnosticsSource({ servers: options.lsp, maxOpenFiles: options.maxOpenFiles }),
     createSearchSource(options.search),
+    createValidationSource(options.validation),
+    createAiSource(options.ai),
   ];
+  const publisher = createPublisher(broadcaster, sources);
   const runner = createSourceRunner({ sources, root: options.root, broadcaster, methods, log });
   const policy = createAccessPolicy({
     token: options.token,
@@ -131,9 +139,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       protocol: 1,
       channels: [...BUILTIN_CHANNELS],
       methods: methods.names(),
-      sources: runner
-        .states()
-        .map(({ name, state, message }) => (message ? { name, state, message } : { name, state })),
+      sources: runner.states(),
       clients: manager.clientCount(),
     };
   }

@@ -21,11 +21,11 @@ export function createSourceRunner(deps: {
   const { sources, broadcaster, log } = deps;
   const states = new Map<string, SourceStateData>();
 
-  function setState(name: string, state: SourceState, message?: string): void {
+  function setState(name: string, channel: Channel, state: SourceState, message?: string): void {
     const previous = states.get(name);
     if (previous?.state === state && previous.message === message) return;
     const data: SourceStateData =
-      message === undefined ? { name, state } : { name, state, message };
+      message === undefined ? { name, channel, state } : { name, channel, state, message };
     states.set(name, data);
     const line = `source ${name}: ${state}${message ? ` — ${message}` : ''}`;
     if (state === 'failed' || state === 'error' || state === 'unavailable') log.warn(line);
@@ -43,7 +43,9 @@ export function createSourceRunner(deps: {
       root: deps.root,
       log: log.child(source.name),
       emit: (event, data) => broadcaster.emit(source.channel, event as never, data as never),
-      setState: (state, message) => setState(source.name, state, message),
+      setState: (state, message) => setState(source.name, source.channel, state, message),
+      setPartState: (part, state, message) =>
+        setState(`${source.name}:${part}`, source.channel, state, message),
       onEvent: (channel: Channel, listener) => broadcaster.onEvent(channel, listener),
     };
   }
@@ -52,14 +54,16 @@ export function createSourceRunner(deps: {
     async start() {
       await Promise.all(
         sources.map(async (source) => {
-          setState(source.name, 'starting');
+          setState(source.name, source.channel, 'starting');
           try {
             await source.start(contextFor(source));
-            if (states.get(source.name)?.state === 'starting') setState(source.name, 'running');
+            if (states.get(source.name)?.state === 'starting')
+              setState(source.name, source.channel, 'running');
           } catch (error) {
             // One source that cannot run must not stop the others.
             setState(
               source.name,
+              source.channel,
               'unavailable',
               error instanceof Error ? error.message : String(error),
             );
@@ -75,7 +79,7 @@ export function createSourceRunner(deps: {
           } catch (error) {
             log.warn(`source ${source.name} did not stop cleanly`, error);
           }
-          setState(source.name, 'stopped');
+          setState(source.name, source.channel, 'stopped');
         }),
       );
     },

@@ -19,6 +19,11 @@ export interface SourceContext {
   emit(event: string, data: unknown): number;
   /** Report a state change on `system` (`source` event), e.g. `unavailable` with the reason. */
   setState(state: SourceState, message?: string): void;
+  /**
+   * Report the state of one part of this source that runs on its own (a language server),
+   * on `system` as `<source>:<part>`, so one part failing does not hide the others.
+   */
+  setPartState(part: string, state: SourceState, message?: string): void;
   /** Listen to another channel's events in-process; returns a function that stops listening. */
   onEvent(channel: Channel, listener: (event: SourceEvent) => void): () => void;
 }
@@ -36,4 +41,9 @@ export interface Source {
   snapshot?(): unknown;
   /** Request methods this source answers. */
   methods?: MethodDefinition[];
+  /**
+   * Checks a producer's publish on this source's channel before it is broadcast (after the
+   * channel's shape check); throws a SidecarError to refuse it.
+   */
+  guardPublish?(event: string, data: unknown): void;
 }

@@ -24,6 +24,37 @@ describe('tail line format', () => {
     ).toContain('files: error — ENOSPC');
   });
 
+  it('sums up git events in a few words', () => {
+    const line = (name: string, data: unknown) =>
+      formatMessage(event('git', name, data), { color: false }).slice(37);
+    expect(line('branch', { from: 'main', to: null })).toBe('main → (detached)');
+    expect(line('commit', { sha: 'c0ffee1234', subject: 'Fix it', author: 'Ada' })).toBe(
+      'c0ffee1 Fix it — Ada',
+    );
+    const status = {
+      branch: 'main',
+      head: { sha: 'c0ffee1234', subject: 'Fix it' },
+      ahead: 2,
+      behind: 0,
+      staged: ['a'],
+      modified: ['a', 'b'],
+      untracked: [],
+      conflicted: [],
+      operation: 'merge',
+    };
+    expect(line('status', status)).toBe('main c0ffee1 ↑2 (merge): 1 staged, 2 modified');
+    expect(
+      line('status', {
+        ...status,
+        head: null,
+        ahead: 0,
+        operation: null,
+        staged: [],
+        modified: [],
+      }),
+    ).toBe('main (no commits): clean');
+  });
+
   it('shows snapshots and truncates long data', () => {
     const line = formatMessage(
       {

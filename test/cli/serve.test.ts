@@ -175,10 +175,17 @@ describe('sidecar status and publish', () => {
     expect(JSON.parse(status.stdout())).toMatchObject({
       name: 'sidecar',
       root: server.root,
-      sources: [
-        { name: 'files', state: 'running' },
-        { name: 'search', state: 'running', message: expect.stringMatching(/^ripgrep \d/) },
-      ],
+      sources: expect.arrayContaining([
+        expect.objectContaining({ name: 'files', state: 'running' }),
+        expect.objectContaining({ name: 'ai', state: 'running' }),
+        // The temp root is no git repository.
+        expect.objectContaining({ name: 'git', state: 'unavailable' }),
+        expect.objectContaining({
+          name: 'search',
+          state: 'running',
+          message: expect.stringMatching(/^ripgrep \d/),
+        }),
+      ]),
     });
     const human = run(['status', '--root', server.root], env);
     expect(await human.exited).toBe(0);
@@ -240,7 +247,15 @@ describe('bad flags and config', () => {
     );
     const badSearch = run(['serve', '--root', root]);
     expect(await badSearch.exited).toBe(2);
-    expect(badSearch.stderr()).toContain('"search.maxResults" in sidecar.config.json');
+    expect(badSearch.stderr()).toContain(
+      'invalid "search" in sidecar.config.json at maxResults: expected a whole number from 1 to 20000',
+    );
+    const badServer = await makeTempDir();
+    const lsp = [{ name: 'py', command: 'pyright-langserver', extensions: 'py' }];
+    await writeFile(join(badServer, 'sidecar.config.json'), JSON.stringify({ lsp }));
+    const badLsp = run(['serve', '--root', badServer]);
+    expect(await badLsp.exited).toBe(2);
+    expect(badLsp.stderr()).toContain('invalid "lsp" in sidecar.config.json at [0].extensions');
   });
 
   it('hands the search section of the config file to the search source', async () => {
@@ -254,9 +269,32 @@ describe('bad flags and config', () => {
     expect(await status.exited).toBe(0);
     expect(JSON.parse(status.stdout()).sources).toContainEqual({
       name: 'search',
+      channel: 'search',
       state: 'running',
       message: 'built-in engine',
     });
+  });
+});
+
+describe('language servers from the config file', () => {
+  it('reports a configured server that is not installed on system, and serves on', async () => {
+    const root = await makeTempDir();
+    const lsp = [{ name: 'missing', command: 'no-such-language-server', extensions: ['.py'] }];
+    await writeFile(join(root, 'sidecar.config.json'), JSON.stringify({ lsp }));
+    const runtimeDir = await makeTempDir('sidecar-runtime-');
+    const server = run(['serve', '--root', root, '--port', '0'], { XDG_RUNTIME_DIR: runtimeDir });
+    await waitFor(() => server.stdout().includes('WebSocket:'), { message: 'the banner' });
+    const status = run(['status', '--json', '--root', root], { XDG_RUNTIME_DIR: runtimeDir });
+    expect(await status.exited).toBe(0);
+    expect(JSON.parse(status.stdout()).sources).toContainEqual({
+      name: 'diagnostics:missing',
+      channel: 'diagnostics',
+      state: 'unavailable',
+      message:
+        'command "no-such-language-server" was not found on PATH; install it or give its full path',
+    });
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });
 

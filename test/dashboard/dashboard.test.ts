@@ -1,60 +1,247 @@
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import { useTestSidecars } from '../support/server.js';
-
-// Debian's Chromium, installed by .ci/run; the test fails (never skips) without it.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { connectionState, openTab, useDashboard } from './browser.js';
 
 const start = useTestSidecars();
-let browser: Browser;
+const open = useDashboard();
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
+/** The `data-key`s (epoch/channel/seq) of the log's rows. */
+const rowKeys = (page: import('playwright-core').Page) =>
+  page
+    .locator('#log-rows .log-row[data-key]')
+    .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.key ?? ''));
 
-afterAll(async () => {
-  await browser?.close();
-});
-
-describe('the built-in page in real Chromium', () => {
+describe('the dashboard in real Chromium', () => {
   it('connects with the token from the URL, hides it, and shows file events live', async () => {
     const sidecar = await start({ sources: [createFilesSource()] });
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-
-    await page.goto(sidecar.dashboardUrl);
-    await page.locator('#state', { hasText: 'connected' }).waitFor();
+    const { page, problems } = await open(sidecar);
     // The token leaves the address bar but stays for this tab.
-    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    const visibleUrl = new URL(await page.evaluate(() => location.href));
+    expect(visibleUrl.searchParams.has('token')).toBe(false);
+    expect(visibleUrl.pathname).toBe('/');
     expect(await page.evaluate(() => sessionStorage.getItem('sidecar-token'))).toBe(sidecar.token);
-    await page.locator('#sources', { hasText: 'files: running' }).waitFor();
+    await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
+    await page.locator('#server-facts', { hasText: sidecar.epoch }).waitFor();
 
     await writeFile(join(sidecar.options.root, 'from-the-test.txt'), 'hello');
-    await page.locator('#rows tr', { hasText: 'from-the-test.txt' }).first().waitFor();
+    const row = page.locator('#log-rows .log-row', { hasText: 'from-the-test.txt' });
+    await row.first().waitFor();
+    expect(await row.first().getAttribute('data-channel')).toBe('files');
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('says so when the token is wrong', async () => {
     const sidecar = await start();
-    const page = await browser.newPage();
-    await page.goto(`${sidecar.url}/?token=wrong-token-0123456789`);
+    const { page } = await open(sidecar, { token: 'wrong-token-0123456789' });
     // A browser cannot see the 401, so the page keeps retrying and points at the token.
-    await page.locator('#state', { hasText: 'is the token in the URL right?' }).waitFor();
-    await page.close();
+    await connectionState(page, /is the token in the URL right\?/);
+  });
+
+  it('filters, toggles channels, pauses and clears the log', async () => {
+    const sidecar = await start();
+    const { page, problems } = await open(sidecar);
+    sidecar.broadcaster.emit('files', 'add', { file: 'src/alpha.ts', event: 'add' });
+    sidecar.broadcaster.emit('files', 'add', { file: 'src/beta.ts', event: 'add' });
+    sidecar.broadcaster.emit('system', 'shutdown', { reason: 'not really' });
+    await page.locator('#log-rows .log-row', { hasText: 'src/beta.ts' }).waitFor();
+
+    await page.locator('#log-filter').fill('alpha');
+    await expect
+      .poll(() => page.locator('#log-rows .log-row').allTextContents())
+      .toEqual([expect.stringContaining('src/alpha.ts')]);
+    await page.locator('#log-filter').fill('');
+    await page.locator('#log-channels label', { hasText: 'files' }).locator('input').uncheck();
+    await expect
+      .poll(() => page.locator('#log-rows .log-row[data-channel="files"]').count())
+      .toBe(0);
+    await page.locator('#log-rows .log-row[data-channel="system"]').first().waitFor();
+    await page.locator('#log-channels label', { hasText: 'files' }).locator('input').check();
+    await expect
+      .poll(() => page.locator('#log-rows .log-row[data-channel="files"]').count())
+      .toBe(2);
+
+    await page.locator('#log-pause').click();
+    expect(await page.locator('#log-pause').getAttribute('aria-pressed')).toBe('true');
+    sidecar.broadcaster.emit('files', 'add', { file: 'src/gamma.ts', event: 'add' });
+    await page.locator('#log-status', { hasText: 'paused, 1 waiting' }).waitFor();
+    expect(await page.locator('#log-rows .log-row', { hasText: 'src/gamma.ts' }).count()).toBe(0);
+    await page.locator('#log-pause').click();
+    await page.locator('#log-rows .log-row', { hasText: 'src/gamma.ts' }).waitFor();
+
+    await page.locator('#log-clear').click();
+    await expect.poll(() => page.locator('#log-rows .log-row').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('stays responsive through a burst of 5,000 file events and keeps at most 1,000 rows', async () => {
+    const sidecar = await start();
+    const { page, problems } = await open(sidecar);
+    for (let i = 0; i < 5000; i++) {
+      sidecar.broadcaster.emit('files', 'change', { file: `burst/f${i}.txt`, event: 'change' });
+    }
+    await page.locator('#log-rows .log-row', { hasText: 'burst/f4999.txt' }).waitFor();
+    // The page still runs scripts and answers clicks.
+    expect(await page.evaluate(() => 6 * 7)).toBe(42);
+    await page.locator('#log-pause').click();
+    expect(await page.locator('#log-pause').getAttribute('aria-pressed')).toBe('true');
+    // At most 1,000 entries are kept, the newest; only the rows in view are in the page.
+    await page.locator('#log-status', { hasText: '1,000 kept' }).waitFor();
+    expect(await page.locator('#log-rows .log-row').count()).toBeLessThan(100);
+    await page.locator('#log-filter').fill('burst/f4000.txt');
+    await page.locator('#log-status', { hasText: /^1 shown/ }).waitFor();
+    await page.locator('#log-filter').fill('burst/f3999.txt');
+    await page.locator('#log-status', { hasText: /^0 shown/ }).waitFor();
+    expect(await page.locator('#log-rows .log-row').count()).toBe(0);
+    await page.locator('#log-status', { hasText: '5,000 received' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the newest events when the Events view comes back from another view', async () => {
+    const sidecar = await start();
+    const { page, problems } = await open(sidecar);
+    await openTab(page, 'Diagnostics');
+    for (let i = 0; i < 200; i++) {
+      sidecar.broadcaster.emit('files', 'add', { file: `away/f${i}.txt`, event: 'add' });
+    }
+    await page.locator('#log-status', { hasText: '200 received' }).waitFor({ state: 'attached' });
+    await openTab(page, 'Events');
+    await page.locator('#log-rows .log-row', { hasText: 'away/f199.txt' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the rows a reader scrolled to in place while old ones are dropped', async () => {
+    const sidecar = await start();
+    const { page, problems } = await open(sidecar);
+    const emitFiles = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        sidecar.broadcaster.emit('files', 'change', { file: `read/f${i}.txt`, event: 'change' });
+      }
+    };
+    const received = async () =>
+      Number(
+        (await page.locator('#log-status').textContent())
+          ?.match(/([\d,]+) received/)?.[1]
+          ?.replace(/,/g, ''),
+      );
+    const rowAtTop = () =>
+      page.evaluate(() => {
+        const box = document
+          .querySelector('#panel-events [role="rowgroup"][tabindex]')!
+          .getBoundingClientRect();
+        return (
+          document.elementFromPoint(box.left + 300, box.top + 5)?.closest('.log-row')
+            ?.textContent ?? ''
+        );
+      });
+    emitFiles(0, 1000);
+    await page.locator('#log-rows .log-row', { hasText: 'read/f999.txt' }).waitFor();
+    await page.locator('#log-status', { hasText: '1,000 kept' }).waitFor();
+    const before = await received();
+    // Scroll up until read/f900.txt is the first row in view.
+    await page.evaluate(() => {
+      const scroller = document.querySelector('#panel-events [role="rowgroup"][tabindex]')!;
+      scroller.scrollTop = 900 * 20;
+    });
+    await expect.poll(rowAtTop).toContain('read/f900.txt');
+
+    emitFiles(1000, 1050); // the 50 oldest kept entries are dropped
+    await expect.poll(received).toBe(before + 50);
+    await page.locator('#log-status', { hasText: '1,000 kept' }).waitFor();
+    await expect.poll(rowAtTop).toContain('read/f900.txt');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows "reconnecting" while the server is down and "connected" again, without duplicated rows', async () => {
+    const first = await start({ sources: [createFilesSource()] });
+    const root = first.options.root;
+    const { page, problems } = await open(first);
+    await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
+    await writeFile(join(root, 'before.txt'), 'one');
+    await page.locator('#log-rows .log-row', { hasText: 'before.txt' }).waitFor();
+
+    await first.close();
+    await connectionState(page, /^reconnecting/);
+
+    const second = await start({
+      root,
+      port: first.port,
+      strictPort: true,
+      sources: [createFilesSource()],
+    });
+    await connectionState(page, 'connected');
+    await page.locator('#server-facts', { hasText: second.epoch }).waitFor();
+    await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
+    await writeFile(join(root, 'after.txt'), 'two');
+    await page.locator('#log-rows .log-row', { hasText: 'after.txt' }).waitFor();
+
+    expect(await page.locator('#log-rows .log-row', { hasText: 'before.txt' }).count()).toBe(1);
+    expect(await page.locator('#log-rows .log-row', { hasText: 'after.txt' }).count()).toBe(1);
+    const keys = await rowKeys(page);
+    expect(new Set(keys).size).toBe(keys.length);
+    // The restart is visible in the log: one line says so, and the second server's events carry
+    // its epoch.
+    const gapLines = page.locator('#log-rows .log-row[data-event="gap"]');
+    expect(await gapLines.allTextContents()).toEqual([
+      expect.stringContaining('the server restarted'),
+    ]);
+    expect(keys.some((key) => key.startsWith(`${first.epoch}/`))).toBe(true);
+    expect(keys.some((key) => key.startsWith(`${second.epoch}/`))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('is keyboard reachable: Tab through the controls, arrow keys between views', async () => {
+    const sidecar = await start();
+    const { page, problems } = await open(sidecar);
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        return element?.id || element?.getAttribute('aria-label') || element?.textContent || '';
+      });
+    const reached: string[] = [];
+    for (let i = 0; i < 20 && !reached.includes('log-clear'); i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await focused());
+    }
+    // The tab list is one stop, then the Events view's controls in reading order.
+    expect(reached).toEqual(
+      expect.arrayContaining(['tab-events', 'log-filter', 'log-pause', 'log-clear']),
+    );
+    expect(reached.indexOf('tab-events')).toBeLessThan(reached.indexOf('log-filter'));
+    expect(reached.filter((id) => id.startsWith('tab-'))).toEqual(['tab-events']);
+    // Every focused control shows a focus ring.
+    expect(
+      await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle),
+    ).not.toBe('none');
+
+    await page.locator('#tab-events').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('tab-diagnostics');
+    expect(await page.locator('#panel-diagnostics').isVisible()).toBe(true);
+    expect(await page.locator('#panel-events').isVisible()).toBe(false);
+    await page.keyboard.press('End');
+    expect(await focused()).toBe('tab-ai');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('tab-events');
+    // The chosen view is kept in the URL, so a reload opens it again.
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.evaluate(() => location.hash)).toBe('#ai');
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a narrow devtools-docked width without sideways scrolling', async () => {
+    const sidecar = await start({ sources: [createFilesSource()] });
+    const { page, problems } = await open(sidecar, { viewport: { width: 400, height: 800 } });
+    await writeFile(join(sidecar.options.root, `${'long-name-'.repeat(20)}.txt`), 'x');
+    await page.locator('#log-rows .log-row', { hasText: 'long-name-' }).waitFor();
+    for (const view of ['events', 'diagnostics', 'search', 'validation', 'ai']) {
+      await page.locator(`#tab-${view}`).click();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        400,
+      );
+    }
+    expect(problems).toEqual([]);
   });
 });

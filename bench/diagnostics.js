@@ -1,0 +1,340 @@
+// @ts-check
+/**
+ * Diagnostics benchmark: on a generated TypeScript workspace (default 2,000 files), how long
+ * from saving a file with a new type error to the `updated` event that reports it (and from
+ * saving the fix to the `updated` that clears it), with a warm language server; and how much
+ * memory the sidecar and its language server processes use.
+ *
+ * It runs the real CLI (`node bin/sidecar.js serve`, so `npm run build` first) as a child
+ * process with the built-in TypeScript server, and one WebSocket subscriber. The workspace is
+ * made in the OS temp folder and deleted afterwards. Memory is read from /proc (Linux).
+ *
+ *   npm run build && node bench/diagnostics.js [--files 2000] [--edits 20] [--json]
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { withTimeout } from './lib/async.js';
+import { environment, helpText, parseFlags, runBenchmark } from './lib/cli.js';
+import { cpuSince, cpuSnapshot } from './lib/cpu.js';
+import { processTree, treeTicks } from './lib/processes.js';
+import { formatCount, formatMs, formatTable, quantile } from './lib/stats.js';
+
+const FLAGS = {
+  files: { description: 'TypeScript files in the workspace', default: 2000, min: 10, max: 50_000 },
+  edits: { description: 'measured edits (each: break, then fix)', default: 20, min: 1, max: 1000 },
+  warmup: { description: 'edits before measuring, not counted', default: 3, min: 0, max: 100 },
+  timeout: { description: 'seconds any single wait may take', default: 180, min: 1, max: 3600 },
+};
+
+const TOKEN = 'bench-token-0123456789abcdef';
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sidecar.js');
+const EDITED = 'src/edited.ts';
+const SEEDED = 'src/seeded.ts';
+/** Files per folder; each imports the one before it, so edits have dependents to recheck. */
+const FOLDER_SIZE = 100;
+
+await runBenchmark(main);
+
+async function main() {
+  const { values, json, help } = parseFlags(process.argv.slice(2), FLAGS);
+  if (help) {
+    process.stdout.write(`${helpText('node bench/diagnostics.js [options]', FLAGS)}\n`);
+    return;
+  }
+  const timeoutMs = values.timeout * 1000;
+  const root = await mkdtemp(join(tmpdir(), 'sidecar-bench-diagnostics-'));
+  // The discovery file goes here, not into the watched workspace.
+  const runtimeDir = await mkdtemp(join(tmpdir(), 'sidecar-bench-runtime-'));
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let server;
+  /** @type {WebSocket | undefined} */
+  let socket;
+  try {
+    await generateWorkspace(root, values.files);
+    const startedAt = performance.now();
+    server = spawn(
+      process.execPath,
+      [CLI, 'serve', '--root', root, '--port', '0', '--token', TOKEN, '--log-level', 'warn'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, XDG_RUNTIME_DIR: runtimeDir },
+      },
+    );
+    const url = await withTimeout(wsUrlOf(server), timeoutMs, 'for the sidecar to start');
+    const subscriber = await withTimeout(connect(url), timeoutMs, 'to connect');
+    socket = subscriber.socket;
+    const { updated } = subscriber;
+    const firstCheck = updated(SEEDED, (errors) => errors > 0);
+    subscriber.subscribe();
+    await withTimeout(firstCheck, timeoutMs, 'for the first check');
+    const firstReportMs = performance.now() - startedAt;
+
+    const appear = [];
+    const clear = [];
+    /** @type {ReturnType<typeof cpuSnapshot> | undefined} */
+    let cpuBefore;
+    let ticksBefore = { root: 0, below: 0 };
+    for (let i = 0; i < values.warmup + values.edits; i++) {
+      if (i === values.warmup) {
+        cpuBefore = cpuSnapshot();
+        ticksBefore = treeTicks(server.pid);
+      }
+      const broken = performance.now();
+      const sawError = updated(EDITED, (errors) => errors > 0);
+      await writeFile(join(root, EDITED), editedFile(i, true));
+      await withTimeout(sawError, timeoutMs, `for edit ${i}'s error`);
+      const fixed = performance.now();
+      const sawClear = updated(EDITED, (errors) => errors === 0);
+      await writeFile(join(root, EDITED), editedFile(i, false));
+      await withTimeout(sawClear, timeoutMs, `for edit ${i}'s fix`);
+      if (i >= values.warmup) {
+        appear.push(fixed - broken);
+        clear.push(performance.now() - fixed);
+      }
+      if (!json) process.stderr.write(`\redits: ${i + 1}/${values.warmup + values.edits}`);
+    }
+    if (!json) process.stderr.write('\n');
+    const cpu = cpuBefore && cpuSince(cpuBefore);
+    const measuredMs = performance.now() - (cpuBefore?.at ?? 0);
+    const ticksAfter = treeTicks(server.pid);
+    const coresOf = (/** @type {number} */ ticks) => (ticks * 10) / measuredMs;
+    const sidecarCores = coresOf(ticksAfter.root - ticksBefore.root);
+    const serverCores = coresOf(ticksAfter.below - ticksBefore.below);
+    const load = cpu && {
+      sidecarCores,
+      serverCores,
+      benchCores: cpu.benchCores,
+      otherCores:
+        cpu.otherCores === null ? null : Math.max(0, cpu.otherCores - sidecarCores - serverCores),
+    };
+    const tree = server.pid === undefined ? undefined : processTree(server.pid);
+    if (subscriber.unexpected.size > 0) {
+      throw new Error(`generated files with type errors: ${[...subscriber.unexpected].join(', ')}`);
+    }
+    report({ values, json, firstReportMs, appear, clear, tree, load });
+  } finally {
+    socket?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server?.once('exit', resolve));
+      server.kill('SIGTERM');
+      await withTimeout(exited, 30_000, 'for the sidecar to exit').catch(() =>
+        server?.kill('SIGKILL'),
+      );
+    }
+    await rm(root, { recursive: true, force: true });
+    await rm(runtimeDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A strict TypeScript project of `count` files: folders of 100 chained modules, a file that is
+ * wrong from the start (to know when the first check is done) and the file the edits go to.
+ *
+ * @param {string} root
+ * @param {number} count
+ */
+async function generateWorkspace(root, count) {
+  await writeFile(
+    join(root, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', noEmit: true },
+      include: ['src'],
+    }),
+  );
+  const modules = count - 2;
+  for (let folder = 0; folder * FOLDER_SIZE < modules; folder++) {
+    await mkdir(join(root, 'src', `f${folder}`), { recursive: true });
+  }
+  const writes = [];
+  for (let i = 0; i < modules; i++) {
+    const folder = Math.floor(i / FOLDER_SIZE);
+    const previous = i % FOLDER_SIZE === 0 ? undefined : i - 1;
+    writes.push(writeFile(join(root, 'src', `f${folder}`, `m${i}.ts`), moduleFile(i, previous)));
+  }
+  await Promise.all(writes);
+  await writeFile(join(root, SEEDED), `export const seeded: number = 'not a number';\n`);
+  await writeFile(join(root, EDITED), editedFile(-1, false));
+}
+
+/**
+ * @param {number} i
+ * @param {number | undefined} previous
+ */
+function moduleFile(i, previous) {
+  const base =
+    previous === undefined
+      ? 'interface Base {\n  id: number;\n}\n'
+      : `import { type Item${previous}, make${previous} } from './m${previous}.js';\n`;
+  const parent = previous === undefined ? 'Base' : `Item${previous}`;
+  return `${base}
+export interface Item${i} extends ${parent} {
+  name${i}: string;
+  tags${i}: readonly string[];
+}
+
+export function make${i}(id: number): Item${i} {
+  const parent: ${parent} = ${previous === undefined ? '{ id }' : `make${previous}(id)`};
+  return { ...parent, id, name${i}: \`item \${id}\`, tags${i}: [String(id)] } as Item${i};
+}
+
+export function total${i}(items: Item${i}[]): number {
+  return items.reduce((sum, item) => sum + item.id + item.name${i}.length, 0);
+}
+
+export const sample${i} = total${i}([make${i}(${i})]);
+`;
+}
+
+/**
+ * The edited file: it uses a generated module, and `broken` adds a type error.
+ *
+ * @param {number} edit
+ * @param {boolean} broken
+ */
+function editedFile(edit, broken) {
+  const wrong = broken ? `export const wrong${edit}: number = 'edit ${edit}';\n` : '';
+  return `import { make0 } from './f0/m0.js';\n\nexport const first = make0(${edit + 1});\n${wrong}`;
+}
+
+/**
+ * The WebSocket URL from the banner the CLI prints.
+ *
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<string>}
+ */
+function wsUrlOf(child) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = /WebSocket:\s+(ws:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`sidecar exited with code ${code}: ${out}`)));
+  });
+}
+
+/**
+ * A client for `diagnostics`; `updated(file, test)` resolves on the next report (an `updated`,
+ * or an entry of the snapshot) for `file` whose error count passes `test`.
+ *
+ * @param {string} url
+ */
+async function connect(url) {
+  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+  /** @type {Set<(file: string, errors: number) => void>} */
+  const waiters = new Set();
+  /** Generated files reported with errors: the generator should make none. */
+  const unexpected = new Set();
+  socket.on('message', (frame) => {
+    const message = JSON.parse(frame.toString());
+    if (message.channel !== 'diagnostics') return;
+    const reports = message.type === 'snapshot' ? message.data.files : [message.data];
+    for (const { file, diagnostics } of reports) {
+      const errors = diagnostics.filter((/** @type {any} */ d) => d.severity === 'error').length;
+      if (errors > 0 && file !== SEEDED && file !== EDITED) unexpected.add(file);
+      for (const waiter of waiters) waiter(file, errors);
+    }
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const subscribe = () =>
+    socket.send(JSON.stringify({ type: 'subscribe', channels: ['diagnostics'] }));
+  /**
+   * @param {string} file
+   * @param {(errors: number) => boolean} test
+   * @returns {Promise<void>}
+   */
+  const updated = (file, test) =>
+    new Promise((resolve) => {
+      /** @type {(f: string, errors: number) => void} */
+      const waiter = (f, errors) => {
+        if (f !== file || !test(errors)) return;
+        waiters.delete(waiter);
+        resolve();
+      };
+      waiters.add(waiter);
+    });
+  return { socket, subscribe, updated, unexpected };
+}
+
+/**
+ * @param {{ values: Record<string, number>, json: boolean, firstReportMs: number,
+ *   appear: number[], clear: number[], tree: ReturnType<typeof processTree>,
+ *   load: { sidecarCores: number, serverCores: number, benchCores: number,
+ *     otherCores: number | null } | undefined,
+ * }} results
+ */
+function report({ values, json, firstReportMs, appear, clear, tree, load }) {
+  const sorted = (/** @type {number[]} */ list) => [...list].sort((a, b) => a - b);
+  const stats = (/** @type {number[]} */ list) => {
+    const s = sorted(list);
+    return { p50: quantile(s, 0.5), p95: quantile(s, 0.95), max: s.at(-1) ?? Number.NaN };
+  };
+  const results = {
+    settings: values,
+    environment: environment(),
+    firstReportMs,
+    errorAppearsMs: stats(appear),
+    errorClearsMs: stats(clear),
+    processes: tree,
+    load,
+    samples: { appear, clear },
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
+  const env = results.environment;
+  const mb = (/** @type {number} */ bytes) => `${formatCount(bytes / (1024 * 1024))} MB`;
+  const lines = [
+    `diagnostics: ${formatCount(values.files ?? 0)} TypeScript files, ${values.edits} edits (+${values.warmup} warm-up), typescript-language-server`,
+    `command: ${env.command}`,
+    `node ${env.node}, ${env.platform}, ${env.cpu}, ${env.cores} cores`,
+    '',
+    `first diagnostics after start: ${formatMs(firstReportMs / 1000)} s`,
+    '',
+    formatTable(
+      ['save → updated', 'p50 ms', 'p95 ms', 'max ms'],
+      [
+        ['new type error', results.errorAppearsMs],
+        ['error fixed', results.errorClearsMs],
+      ].map(([label, s]) => {
+        const { p50, p95, max } = /** @type {{p50: number, p95: number, max: number}} */ (s);
+        return [/** @type {string} */ (label), formatMs(p50), formatMs(p95), formatMs(max)];
+      }),
+    ),
+  ];
+  if (load) {
+    const cores = (/** @type {number | null} */ n) => (n === null ? '?' : n.toFixed(2));
+    lines.push(
+      '',
+      `cores used during the measured edits: sidecar ${cores(load.sidecarCores)}, ` +
+        `language servers ${cores(load.serverCores)}, this client ${cores(load.benchCores)}, ` +
+        `other processes ${cores(load.otherCores)}`,
+    );
+  }
+  if (tree) {
+    const servers = tree.below.reduce((sum, p) => sum + p.rss, 0);
+    lines.push(
+      '',
+      formatTable(
+        ['memory (RSS)', 'MB'],
+        [
+          ['sidecar', mb(tree.root.rss)],
+          ...tree.below.map(({ name, rss }) => [`  ${name}`, mb(rss)]),
+          [`language servers (${tree.below.length} processes)`, mb(servers)],
+          ['total', mb(tree.root.rss + servers)],
+        ],
+      ),
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

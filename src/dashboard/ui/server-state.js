@@ -1,0 +1,146 @@
+/**
+ * What the page knows about the server: `server.info` (fetched on every connection), the methods
+ * it offers, and each source's state, kept current from `system` `source` events. Views ask it
+ * why a channel is quiet.
+ */
+import { describeError } from './dom.js';
+
+/** Source states in which a channel gets no (or incomplete) events. */
+const TROUBLE_STATES = new Set(['unavailable', 'failed', 'stopped', 'error']);
+
+/**
+ * @typedef {{ name: string, channel?: string, state: string, message?: string }} SourceState
+ * @typedef {{ tone: 'bad' | 'warn' | 'muted', text: string }} ChannelNotice
+ */
+
+/** @param {import('/lib/client/index.js').SidecarClient} client */
+export function createServerState(client) {
+  /** @type {any} */
+  let info = null;
+  /** @type {string | null} */
+  let infoError = null;
+  /** @type {string | null} */
+  let shutdownReason = null;
+  let methods = new Set();
+  /** @type {Map<string, SourceState>} */
+  const sources = new Map();
+  /** @type {Set<() => void>} */
+  const listeners = new Set();
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
+
+  async function refresh() {
+    try {
+      info = await client.request('server.info');
+      infoError = null;
+      methods = new Set(info.methods);
+      sources.clear();
+      for (const source of info.sources) sources.set(source.name, source);
+    } catch (error) {
+      infoError = `server.info failed: ${describeError(error)}`;
+    }
+    notify();
+  }
+
+  client.on('welcome', (welcome) => {
+    methods = new Set(welcome.methods);
+    shutdownReason = null;
+    notify();
+  });
+  client.on('state', ({ state }) => {
+    if (state === 'open') refresh();
+  });
+  client.subscribe('system', (message) => {
+    if (message.type !== 'event') return;
+    const data = /** @type {any} */ (message.data);
+    if (message.event === 'source') sources.set(data.name, data);
+    else if (message.event === 'shutdown') shutdownReason = data.reason;
+    else if (info && typeof data?.clients === 'number') info = { ...info, clients: data.clients };
+    else return;
+    notify();
+  });
+
+  /** The sources that feed `channel` (by the `channel` they report, else by name). */
+  function sourcesFor(/** @type {string} */ channel) {
+    return [...sources.values()].filter((source) =>
+      source.channel
+        ? source.channel === channel
+        : source.name === channel ||
+          channel.startsWith(`${source.name}-`) ||
+          source.name.startsWith(`${channel}:`),
+    );
+  }
+
+  return {
+    get info() {
+      return info;
+    },
+    get infoError() {
+      return infoError;
+    },
+    get shutdownReason() {
+      return shutdownReason;
+    },
+    sources: () => [...sources.values()],
+    hasMethod: (/** @type {string} */ name) => methods.has(name),
+    /** @param {() => void} listener */
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /**
+     * Why `channel` may be quiet, or null when its source runs. `method` is the request the
+     * view needs; its absence from the server's methods means no source for it runs at all.
+     * @param {string} channel
+     * @param {string} [method]
+     * @returns {ChannelNotice | null}
+     */
+    noticeFor(channel, method) {
+      const feeding = sourcesFor(channel);
+      const troubled = feeding.filter((source) => TROUBLE_STATES.has(source.state));
+      if (troubled.length > 0) {
+        return {
+          tone: troubled.some((source) => source.state !== 'error') ? 'bad' : 'warn',
+          text: troubled
+            .map(
+              ({ name, state, message }) => `${name} is ${state}${message ? `: ${message}` : ''}`,
+            )
+            .join(' · '),
+        };
+      }
+      if (feeding.some((source) => source.state === 'starting')) {
+        return { tone: 'muted', text: `The ${channel} source is starting…` };
+      }
+      if (feeding.length === 0 && info && method && !methods.has(method)) {
+        return {
+          tone: 'muted',
+          text: `No ${channel} source runs on this server (it offers no ${method} method).`,
+        };
+      }
+      return null;
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createServerState>} ServerState */
+
+/**
+ * Keeps `element` showing the server's notice for `channel` (hidden when there is none).
+ * @param {HTMLElement} element
+ * @param {ServerState} server
+ * @param {string} channel
+ * @param {string} [method]
+ */
+export function bindChannelNotice(element, server, channel, method) {
+  element.classList.add('notice');
+  element.setAttribute('role', 'status');
+  const render = () => {
+    const notice = server.noticeFor(channel, method);
+    element.hidden = !notice;
+    element.textContent = notice?.text ?? '';
+    element.dataset.tone = notice?.tone ?? '';
+  };
+  server.onChange(render);
+  render();
+}

@@ -1,0 +1,80 @@
+/**
+ * One line of text for an event in the log: the few fields a developer scans for, else the
+ * data as compact JSON. Keyed by `channel/event`; unknown events fall back to JSON.
+ */
+import { count, truncate } from '../ui/dom.js';
+import {
+  collectRecords,
+  isDiagnosticsUpdate,
+  isGitStatus,
+  isValidationResult,
+} from '../ui/records.js';
+import { countSeverities } from './problems.js';
+
+/** @type {Record<string, (data: any) => string>} */
+const SUMMARIES = {
+  'files/batch': (data) =>
+    `${count(data.count, 'change')}: ${data.events
+      .slice(0, 3)
+      .map((/** @type {any} */ entry) => `${entry.event} ${entry.file}`)
+      .join(', ')}${data.count > 3 ? ', …' : ''}`,
+  'files/ready': (data) => `${count(data.files, 'file')} watched, scanned in ${data.durationMs} ms`,
+  'diagnostics/updated': (data) => {
+    const counts = Object.entries(countSeverities(data.diagnostics))
+      .filter(([, n]) => n > 0)
+      .map(([severity, n]) => count(n, severity));
+    return `${data.file} · ${counts.join(', ') || 'no problems'} (${data.server})`;
+  },
+  'git/status': describeGitStatus,
+  'git/snapshot': (data) => (isGitStatus(data) ? describeGitStatus(data) : 'no repository status'),
+  'diagnostics/snapshot': (data) =>
+    `${count(collectRecords(data, isDiagnosticsUpdate).length, 'file')} with problems`,
+  'validation/snapshot': (data) =>
+    `latest results of ${
+      collectRecords(data, isValidationResult)
+        .map((/** @type {any} */ result) => result.tool)
+        .join(', ') || 'no tool yet'
+    }`,
+  'git/commit': (data) => `${data.sha?.slice(0, 7)} ${data.subject} — ${data.author}`,
+  'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
+  'search/progress': (data) =>
+    `${data.searchId}: ${typeof data.filesSearched === 'number' ? count(data.filesSearched, 'file') : 'files'} searched`,
+  'search/results': (data) => `${data.searchId}: ${count(data.results.length, 'result')}`,
+  'search/done': (data) =>
+    `${data.searchId}: ${count(data.count, 'result')}${data.cancelled ? ', cancelled' : ''}${data.truncated ? ', truncated' : ''}`,
+  'validation/started': (data) => `${data.tool} (${data.trigger})`,
+  'validation/complete': (data) =>
+    `${data.tool}: ${data.ok ? 'ok' : count(data.problems.length, 'problem')} in ${data.durationMs} ms`,
+  'ai-response/chunk': (data) => `${data.id} #${data.index} ${JSON.stringify(data.chunk)}`,
+  'ai-response/done': (data) => `${data.id} #${data.index} finished`,
+  'ai-response/error': (data) =>
+    `${data.id} #${data.index} ${data.error?.code ?? ''} ${data.error?.message ?? data.message ?? ''}`,
+  'system/source': (data) => `${data.name} ${data.state}${data.message ? `: ${data.message}` : ''}`,
+};
+
+/** Events whose data is `{ file, event }`. */
+const FILE_EVENTS = new Set(['add', 'change', 'unlink', 'addDir', 'unlinkDir']);
+
+/**
+ * @param {{ channel: string, event?: string, type: string, data: unknown }} message
+ * @returns {string}
+ */
+export function summarize(message) {
+  const data = /** @type {any} */ (message.data);
+  if (message.type === 'gap') return String(data); // the log's own note, already text
+  if (message.channel === 'files' && FILE_EVENTS.has(message.event ?? '')) return data.file;
+  const summary =
+    SUMMARIES[`${message.channel}/${message.type === 'event' ? message.event : message.type}`];
+  if (summary) {
+    try {
+      return summary(data);
+    } catch {
+      // A producer's odd data: show it raw.
+    }
+  }
+  return truncate(JSON.stringify(data) ?? 'null', 400);
+}
+
+function describeGitStatus(/** @type {any} */ status) {
+  return `${status.branch ?? 'detached'} @ ${status.head?.sha?.slice(0, 7) ?? '—'} · ${count(status.modified?.length ?? 0, 'modified file')}`;
+}

@@ -1,0 +1,7 @@
+export { createAiSource } from './ai-source.js';
+export {
+  type AiSettings,
+  aiSettingsSchema,
+  type ResolvedAiOptions,
+  resolveAiOptions,
+} from './provider-config.js';

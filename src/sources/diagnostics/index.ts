@@ -1,0 +1,5 @@
+export {
+  createDiagnosticsSource,
+  type DiagnosticsSource,
+  type DiagnosticsSourceOptions,
+} from './diagnostics-source.js';

@@ -1,0 +1,1 @@
+export { createGitSource, GIT_SOURCE_DEFAULTS, type GitSourceOptions } from './git-source.js';

@@ -1,0 +1,70 @@
+import { rm } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import type { SourceStateData } from '../../src/protocol.js';
+import { createSidecar } from '../../src/server/sidecar.js';
+import type { Source } from '../../src/sources/source.js';
+import { makeTempDir, rawClient, TEST_TOKEN } from '../support/server.js';
+
+/** A source of `channel` that reports itself unavailable, as one that cannot run here does. */
+function unavailableSource(name: string, channel: Source['channel'], why: string): Source {
+  return {
+    name,
+    channel,
+    start: async (ctx) => ctx.setState('unavailable', why),
+    stop: async () => {},
+  };
+}
+
+describe('source states', () => {
+  it('name the channel each source feeds, on system and in server.info', async () => {
+    const root = await makeTempDir();
+    const sidecar = createSidecar({
+      root,
+      port: 0,
+      token: TEST_TOKEN,
+      logLevel: 'silent',
+      sources: [
+        unavailableSource('lsp', 'diagnostics', 'no language server found'),
+        {
+          ...unavailableSource('broken', 'git', ''),
+          start: async () => Promise.reject(new Error('boom')),
+        },
+      ],
+    });
+    const seen: SourceStateData[] = [];
+    sidecar.broadcaster.onEvent('system', ({ event, data }) => {
+      if (event === 'source') seen.push(data as SourceStateData);
+    });
+    await sidecar.listen();
+    try {
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          { name: 'lsp', channel: 'diagnostics', state: 'starting' },
+          {
+            name: 'lsp',
+            channel: 'diagnostics',
+            state: 'unavailable',
+            message: 'no language server found',
+          },
+          { name: 'broken', channel: 'git', state: 'unavailable', message: 'boom' },
+        ]),
+      );
+      const client = await rawClient(sidecar);
+      client.send({ type: 'request', id: 'info', method: 'server.info' });
+      const { result } = await client.response('info');
+      expect((result as { sources: SourceStateData[] }).sources).toEqual([
+        {
+          name: 'lsp',
+          channel: 'diagnostics',
+          state: 'unavailable',
+          message: 'no language server found',
+        },
+        { name: 'broken', channel: 'git', state: 'unavailable', message: 'boom' },
+      ]);
+      client.close();
+    } finally {
+      await sidecar.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * A tiny stdio language server for the cases a real one cannot show on demand: crashing,
+ * sending garbage, never answering `initialize`, flooding; and a well-behaved mode that offers
+ * pull diagnostics. The test writes it into its temp folder and configures it in `lsp`.
+ *
+ * Its checker is trivial: every line containing `ERROR` is an error diagnostic whose message
+ * is the line. A file containing `CONFIG` also gets an info diagnostic holding what the client
+ * answered to `workspace/configuration`, so a test can see the answer.
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type FakeServerMode =
+  | 'push'
+  | 'pull'
+  | 'crash'
+  | 'garbage'
+  | 'not-jsonrpc'
+  | 'hang'
+  | 'flood';
+
+const SOURCE = String.raw`'use strict';
+const mode = process.argv[2];
+let buffer = Buffer.alloc(0);
+let nextId = 1;
+const pending = new Map();
+const documents = new Map();
+let config = null;
+
+function send(message) {
+  const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }));
+  process.stdout.write('Content-Length: ' + body.length + '\r\n\r\n');
+  process.stdout.write(body);
+}
+function request(method, params) {
+  const id = 'srv' + nextId++;
+  send({ id, method, params });
+  return new Promise((resolve) => pending.set(id, resolve));
+}
+function check(uri) {
+  const text = documents.get(uri) || '';
+  const items = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.includes('ERROR')) {
+      items.push({ range: { start: { line: index, character: 0 }, end: { line: index, character: line.length } },
+        severity: 1, message: line.trim(), source: 'fake', code: 'E1' });
+    }
+  });
+  if (text.includes('CONFIG')) {
+    items.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+      severity: 3, message: 'config ' + JSON.stringify(config) });
+  }
+  return items;
+}
+function publish(uri) {
+  if (mode === 'push') send({ method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: check(uri) } });
+}
+async function initialized() {
+  config = await request('workspace/configuration', { items: [{ section: 'fake.level' }, { section: 'missing' }] });
+  for (const uri of documents.keys()) publish(uri);
+  await request('window/workDoneProgress/create', { token: 'p1' });
+  send({ method: '$/progress', params: { token: 'p1', value: { kind: 'begin', title: 'Indexing fake files' } } });
+  setTimeout(() => send({ method: '$/progress', params: { token: 'p1', value: { kind: 'end' } } }), 300);
+  if (mode === 'flood') {
+    const burst = () => {
+      for (let i = 0; i < 500; i++) send({ method: 'window/logMessage', params: { type: 4, message: 'flood ' + i } });
+      setImmediate(burst);
+    };
+    burst();
+  }
+}
+function handle(message) {
+  if (message.id !== undefined && !message.method) {
+    const resolve = pending.get(message.id);
+    pending.delete(message.id);
+    if (resolve) resolve(message.result);
+    return;
+  }
+  switch (message.method) {
+    case 'initialize':
+      if (mode === 'hang') return;
+      if (mode === 'garbage') { process.stdout.write('Content-Length: 9\r\n\r\n{not json'); return; }
+      if (mode === 'not-jsonrpc') { const body = '{"hello":"world"}'; process.stdout.write('Content-Length: ' + body.length + '\r\n\r\n' + body); return; }
+      send({ id: message.id, result: { capabilities: {
+        textDocumentSync: 1,
+        ...(mode === 'pull' ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      }, serverInfo: { name: 'fake' } } });
+      return;
+    case 'initialized': initialized(); return;
+    case 'textDocument/didOpen':
+      documents.set(message.params.textDocument.uri, message.params.textDocument.text);
+      publish(message.params.textDocument.uri);
+      return;
+    case 'textDocument/didChange':
+      documents.set(message.params.textDocument.uri, message.params.contentChanges[0].text);
+      publish(message.params.textDocument.uri);
+      return;
+    case 'textDocument/didClose':
+      documents.delete(message.params.textDocument.uri);
+      return;
+    case 'textDocument/diagnostic':
+      send({ id: message.id, result: { kind: 'full', items: check(message.params.textDocument.uri) } });
+      return;
+    case 'shutdown': send({ id: message.id, result: null }); return;
+    case 'exit': process.exit(0);
+    default:
+      if (message.id !== undefined) send({ id: message.id, error: { code: -32601, message: 'no ' + message.method } });
+  }
+}
+if (mode === 'crash') {
+  process.stderr.write('fake server: boom\n');
+  process.exit(3);
+}
+process.stdin.on('data', (chunk) => {
+  buffer = Buffer.concat([buffer, chunk]);
+  for (;;) {
+    const end = buffer.indexOf('\r\n\r\n');
+    if (end === -1) return;
+    const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, end).toString())[1]);
+    if (buffer.length < end + 4 + length) return;
+    const body = buffer.subarray(end + 4, end + 4 + length).toString();
+    buffer = buffer.subarray(end + 4 + length);
+    handle(JSON.parse(body));
+  }
+});
+`;
+
+/** Writes the fake server into `dir`; returns its path. */
+export async function writeFakeServer(dir: string): Promise<string> {
+  const path = join(dir, 'fake-lsp.cjs');
+  await writeFile(path, SOURCE);
+  return path;
+}
+
+/** An `lsp` entry that runs the fake server in `mode` for `.txt` files. */
+export function fakeServerConfig(name: string, script: string, mode: FakeServerMode) {
+  return {
+    name,
+    command: process.execPath,
+    args: [script, mode],
+    extensions: ['.txt'],
+    settings: { fake: { level: 'strict' } },
+  };
+}
