@@ -172,6 +172,7 @@ describe('the search channel end to end', () => {
     const info = await sidecar.info();
     expect(info.sources).toContainEqual({
       name: 'search',
+      channel: 'search',
       state: 'running',
       message: 'built-in engine: ripgrep (rg) was not found on PATH',
     });
@@ -326,6 +327,7 @@ describe('the search channel end to end', () => {
     const { sidecar } = await searchWorkspace({ engine: 'ripgrep', pathEnv: emptyDir });
     expect(sidecar.info().sources).toContainEqual({
       name: 'search',
+      channel: 'search',
       state: 'unavailable',
       message: 'ripgrep (rg) was not found on PATH',
     });
