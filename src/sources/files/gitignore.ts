@@ -116,14 +116,12 @@ export function createIgnoreFilter(root: string): IgnoreFilter {
       const chain: { rules: Ignore; prefix: string }[] = [];
       for (let depth = folder.length; depth >= 0; depth--) {
         const rules = rulesOf(folder.slice(0, depth).join('/'));
-        if (rules)
-          chain.push({
-            rules,
-            prefix: folder
-              .slice(depth)
-              .map((s) => `${s}/`)
-              .join(''),
-          });
+        if (!rules) continue;
+        const prefix = folder
+          .slice(depth)
+          .map((segment) => `${segment}/`)
+          .join('');
+        chain.push({ rules, prefix });
       }
       return (name, isDir) => {
         if (ALWAYS_IGNORED_SEGMENTS.has(name)) return true;

@@ -43,9 +43,14 @@ export function createWorkerPool(file: string, idle: number): WorkerPool {
   for (let i = 0; i < idle; i++) idleWorkers.push(spawnWorker());
 
   return {
-    acquire: () => idleWorkers.pop() ?? spawnWorker(),
+    acquire() {
+      const worker = idleWorkers.pop() ?? spawnWorker();
+      worker.ref(); // a job in progress keeps the process alive
+      return worker;
+    },
     release(worker) {
       if (!all.has(worker)) return;
+      worker.unref();
       if (idleWorkers.length < idle) idleWorkers.push(worker);
       else void discard(worker);
     },
