@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -273,6 +273,7 @@ describe('bad flags and config', () => {
       state: 'running',
       message: 'built-in engine',
     });
+    await rm(configDir, { recursive: true, force: true });
   });
 });
 
