@@ -21,6 +21,11 @@ export {
 } from './sources/diagnostics/index.js';
 export { createFilesSource } from './sources/files/index.js';
 export { createGitSource, type GitSourceOptions } from './sources/git/index.js';
+export {
+  createSearchSource,
+  type SearchSource,
+  type SearchSourceOptions,
+} from './sources/search/index.js';
 export type { Source, SourceContext, SourceEvent } from './sources/source.js';
 export {
   createValidationSource,

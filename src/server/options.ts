@@ -35,6 +35,18 @@ export const settingsSchema = z
     maxPayload: integer(1024, 256 * 1024 * 1024),
     highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+    search: z
+      .object({
+        engine: z.enum(['auto', 'ripgrep', 'builtin'], {
+          error: 'expected one of auto, ripgrep, builtin',
+        }),
+        ripgrepPath: z.string().min(1, 'must not be empty'),
+        maxResults: integer(1, 20_000),
+        maxFileSize: integer(1, 2 ** 40),
+        maxConcurrentPerClient: integer(1, 100),
+      })
+      .partial()
+      .strict(),
     validation: validationSettingsSchema,
     /** AI providers and `ai-response` stream limits; config file or code only. */
     ai: aiSettingsSchema,
@@ -137,6 +149,8 @@ export interface ResolvedOptions {
   /** The git source's settings; unset ones take the source's defaults. */
   readonly git: Readonly<NonNullable<Settings['git']>>;
   readonly discovery: false | { dir: string | undefined };
+  /** The `search` source's settings, as given (it fills its own defaults). */
+  readonly search: Readonly<NonNullable<Settings['search']>>;
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
   readonly validation: ResolvedValidationOptions;
@@ -278,6 +292,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     git: Object.freeze({ ...settings.git }),
     discovery:
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
+    search: Object.freeze({ ...settings.search }),
     logger: options.logger ?? createLogger(logLevel),
     sources: options.sources,
     validation: resolveValidationOptions(settings.validation),

@@ -6,6 +6,7 @@ import { createAiSource } from '../sources/ai/index.js';
 import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
 import { createFilesSource } from '../sources/files/index.js';
 import { createGitSource } from '../sources/git/index.js';
+import { createSearchSource } from '../sources/search/index.js';
 import type { Source } from '../sources/source.js';
 import { createValidationSource } from '../sources/validation/index.js';
 import { VERSION } from '../version.js';
@@ -74,6 +75,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     createFilesSource(),
     createGitSource(options.git),
     createDiagnosticsSource({ servers: options.lsp, maxOpenFiles: options.maxOpenFiles }),
+    createSearchSource(options.search),
     createValidationSource(options.validation),
     createAiSource(options.ai),
   ];

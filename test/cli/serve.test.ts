@@ -139,11 +139,17 @@ describe('sidecar status and publish', () => {
         expect.objectContaining({ name: 'ai', state: 'running' }),
         // The temp root is no git repository.
         expect.objectContaining({ name: 'git', state: 'unavailable' }),
+        expect.objectContaining({
+          name: 'search',
+          state: 'running',
+          message: expect.stringMatching(/^ripgrep \d/),
+        }),
       ]),
     });
     const human = run(['status', '--root', server.root], env);
     expect(await human.exited).toBe(0);
     expect(human.stdout()).toMatch(/files\s+running/);
+    expect(human.stdout()).toMatch(/search\s+running/);
 
     const published = run(
       ['publish', 'custom:build', 'done', '{"ok":true}', '--root', server.root],
@@ -194,12 +200,38 @@ describe('bad flags and config', () => {
     const badEnv = run(['serve', '--root', await tempDir()], { SIDECAR_HISTORY: 'lots' });
     expect(await badEnv.exited).toBe(2);
     expect(badEnv.stderr()).toContain('SIDECAR_HISTORY');
+    await writeFile(
+      join(root, 'sidecar.config.json'),
+      JSON.stringify({ search: { maxResults: 0 } }),
+    );
+    const badSearch = run(['serve', '--root', root]);
+    expect(await badSearch.exited).toBe(2);
+    expect(badSearch.stderr()).toContain(
+      'invalid "search" in sidecar.config.json at maxResults: expected a whole number from 1 to 20000',
+    );
     const badServer = await tempDir();
     const lsp = [{ name: 'py', command: 'pyright-langserver', extensions: 'py' }];
     await writeFile(join(badServer, 'sidecar.config.json'), JSON.stringify({ lsp }));
     const badLsp = run(['serve', '--root', badServer]);
     expect(await badLsp.exited).toBe(2);
     expect(badLsp.stderr()).toContain('invalid "lsp" in sidecar.config.json at [0].extensions');
+  });
+
+  it('hands the search section of the config file to the search source', async () => {
+    const configDir = await tempDir('sidecar-config-');
+    const config = join(configDir, 'sidecar.config.json');
+    await writeFile(config, JSON.stringify({ search: { engine: 'builtin' } }));
+    const server = await serve(['--port', '0', '--config', config]);
+    const status = run(['status', '--json', '--root', server.root], {
+      XDG_RUNTIME_DIR: server.runtimeDir,
+    });
+    expect(await status.exited).toBe(0);
+    expect(JSON.parse(status.stdout()).sources).toContainEqual({
+      name: 'search',
+      channel: 'search',
+      state: 'running',
+      message: 'built-in engine',
+    });
   });
 });
 

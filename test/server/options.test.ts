@@ -49,6 +49,26 @@ describe('options', () => {
     expect(parseSettings({ port: '0', history: '5' }, (k) => k)).toEqual({ port: 0, history: 5 });
   });
 
+  it('takes a search section, naming a bad nested setting', () => {
+    const asKey = (key: string) => `"${key}"`;
+    expect(
+      normalizeOptions({ search: { ripgrepPath: '/opt/rg', maxResults: 500 } }).search,
+    ).toEqual({
+      ripgrepPath: '/opt/rg',
+      maxResults: 500,
+    });
+    expect(normalizeOptions({}).search).toEqual({});
+    expect(() => parseSettings({ search: { maxResults: 0 } }, asKey)).toThrow(
+      'invalid "search" at maxResults: expected a whole number from 1 to 20000 (got 0)',
+    );
+    expect(() => parseSettings({ search: { engine: 'fast' } }, asKey)).toThrow(
+      /invalid "search" at engine: expected one of auto, ripgrep, builtin/,
+    );
+    expect(() => parseSettings({ search: { ripgrep: 'x' } }, asKey)).toThrow(
+      'invalid "search": unknown key "ripgrep"',
+    );
+  });
+
   it('takes language servers in lsp and names a bad field inside them', () => {
     const options = normalizeOptions({
       lsp: [

@@ -23,6 +23,11 @@ export interface IgnoreFilter {
   isIgnored(relPath: string, isDir: boolean): boolean;
   /** Forget a folder's rules (`''` for the root), e.g. because its `.gitignore` changed. */
   invalidate(relDir: string): void;
+  /**
+   * `isIgnored` for the entries of one folder, cheaper per entry: for walkers that go through
+   * a whole folder at once. `name` is an entry's name in `relDir`.
+   */
+  inFolder(relDir: string): (name: string, isDir: boolean) => boolean;
 }
 
 export function createIgnoreFilter(root: string): IgnoreFilter {
@@ -80,26 +85,57 @@ export function createIgnoreFilter(root: string): IgnoreFilter {
     return verdict;
   }
 
+  function resetWhenDue(): void {
+    if (testsSinceReset <= MAX_TESTS_BEFORE_RESET) return;
+    testsSinceReset = 0;
+    rulesByFolder.clear();
+    folderVerdicts.clear();
+  }
+
+  const splitPath = (relPath: string) =>
+    relPath.split('/').filter((segment) => segment !== '' && segment !== '.');
+
   return {
     isIgnored(relPath, isDir) {
-      const segments = relPath.split('/').filter((segment) => segment !== '' && segment !== '.');
+      const segments = splitPath(relPath);
       if (segments.length === 0) return false; // the root itself
       if (segments.includes('..')) return false; // outside the root: not ours to judge
-      if (testsSinceReset > MAX_TESTS_BEFORE_RESET) {
-        testsSinceReset = 0;
-        rulesByFolder.clear();
-        folderVerdicts.clear();
-      }
+      resetWhenDue();
       if (segments.some((segment) => ALWAYS_IGNORED_SEGMENTS.has(segment))) return true;
       // A path inside an ignored folder is ignored, and cannot be re-included.
       if (segments.length > 1 && isFolderIgnored(segments, segments.length - 1)) return true;
       return isMatchedByRules(segments, segments.length, isDir);
     },
+    inFolder(relDir) {
+      const folder = splitPath(relDir);
+      resetWhenDue();
+      if (folder.includes('..')) return () => false;
+      if (folder.some((segment) => ALWAYS_IGNORED_SEGMENTS.has(segment))) return () => true;
+      if (folder.length > 0 && isFolderIgnored(folder, folder.length)) return () => true;
+      // The folders with rules, deepest first, each with the entry's path relative to it.
+      const chain: { rules: Ignore; prefix: string }[] = [];
+      for (let depth = folder.length; depth >= 0; depth--) {
+        const rules = rulesOf(folder.slice(0, depth).join('/'));
+        if (!rules) continue;
+        const prefix = folder
+          .slice(depth)
+          .map((segment) => `${segment}/`)
+          .join('');
+        chain.push({ rules, prefix });
+      }
+      return (name, isDir) => {
+        if (ALWAYS_IGNORED_SEGMENTS.has(name)) return true;
+        for (const { rules, prefix } of chain) {
+          testsSinceReset++;
+          const result = rules.test(`${prefix}${name}${isDir ? '/' : ''}`);
+          if (result.ignored) return true;
+          if (result.unignored) return false;
+        }
+        return false;
+      };
+    },
     invalidate(relDir) {
-      const folder = relDir
-        .split('/')
-        .filter((segment) => segment !== '' && segment !== '.')
-        .join('/');
+      const folder = splitPath(relDir).join('/');
       rulesByFolder.delete(folder);
       // Any folder's verdict may depend on these rules; verdicts are cheap to recompute.
       folderVerdicts.clear();

@@ -121,4 +121,36 @@ describe('createIgnoreFilter', () => {
     const filter = createIgnoreFilter(root);
     expect(filter.isIgnored('vendor/lib.js', false)).toBe(true);
   });
+
+  it('judges the entries of a folder through inFolder exactly as isIgnored does', () => {
+    write('.gitignore', '*.log\n!keep.log\nbuild/\n/top.txt\n');
+    write('src/.gitignore', 'gen/\n*.tmp\n!important.tmp\n');
+    write('.git/info/exclude', 'secret.txt\n');
+    const paths = [
+      ['', 'a.log'],
+      ['', 'keep.log'],
+      ['', 'top.txt'],
+      ['', 'build'],
+      ['', 'secret.txt'],
+      ['', 'node_modules'],
+      ['src', 'top.txt'],
+      ['src', 'gen'],
+      ['src', 'x.tmp'],
+      ['src', 'important.tmp'],
+      ['src/deep', 'y.tmp'],
+      ['src/deep', 'ok.ts'],
+      ['src/gen', 'file.ts'],
+      ['build', 'out.js'],
+      ['node_modules/pkg', 'index.js'],
+    ] as const;
+    const filter = createIgnoreFilter(root);
+    for (const [folder, name] of paths) {
+      for (const isDir of [false, true]) {
+        const path = folder ? `${folder}/${name}` : name;
+        expect(filter.inFolder(folder)(name, isDir), `${path} ${isDir}`).toBe(
+          createIgnoreFilter(root).isIgnored(path, isDir),
+        );
+      }
+    }
+  });
 });

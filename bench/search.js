@@ -1,0 +1,360 @@
+// @ts-check
+/**
+ * Search benchmark: on a generated corpus (50,000 files, ~500 MB by default, in the OS temp
+ * folder), the wall time of a few queries for
+ *
+ *   - `bare rg`: `rg` run directly with the very arguments the sidecar gives it, its JSON
+ *     output read and thrown away — the floor;
+ *   - `sidecar+rg`: a real sidecar with the default sources (`files` and `search`, ripgrep
+ *     engine) and a WebSocket client in this process, timed from sending `search.start` to
+ *     receiving `done`. With the `files` source watching, the search source remembers how
+ *     many files a search looks into, so only the first search runs `rg --files` beside `rg`;
+ *   - `counting`: the same without the `files` source, so every search also counts the files
+ *     with `rg --files`, running beside the search;
+ *   - `built-in`: the same through a sidecar forced to the built-in engine (worker threads).
+ *
+ * Each query runs `--runs` times per target, targets taking turns, and the median is
+ * reported, with the CPU the rest of the machine used meanwhile (a loaded machine slows every
+ * target). Aims: sidecar+rg within 1.2× of bare rg; built-in within 3×. Results and method:
+ * docs/performance.md.
+ *
+ *   npm run build && node bench/search.js [--files 50000] [--file-bytes 10000] [--runs 5]
+ *     [--corpus fresh|keep] [--json]             (--help lists every flag)
+ *
+ * `--corpus keep` leaves the corpus in the temp folder and reuses it next time (generating it
+ * takes about a minute); `fresh` (the default) generates it and deletes it afterwards.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import { createFilesSource, createSearchSource, startSidecar } from '../dist/index.js';
+import { planQuery } from '../dist/sources/search/query-plan.js';
+import { ripgrepArgs } from '../dist/sources/search/ripgrep-engine.js';
+import { searchStartParams } from '../dist/sources/search/search-params.js';
+import { withTimeout } from './lib/async.js';
+import { environment, helpText, parseFlags, runBenchmark } from './lib/cli.js';
+import { writeCorpus } from './lib/corpus.js';
+import { cpuSince, cpuSnapshot } from './lib/cpu.js';
+import { formatTable, median } from './lib/stats.js';
+
+const AIM = { sidecarRg: 1.2, builtin: 3 };
+const verdict = (/** @type {number} */ ratio, /** @type {number} */ aim) =>
+  `${ratio <= aim ? 'meets' : 'misses'} the ${aim}× aim`;
+const MAX_FILE_SIZE = 16 * 1024 * 1024;
+const SEARCH_TIMEOUT_MS = 10 * 60_000;
+
+const FLAGS = {
+  files: { description: 'files in the corpus', default: 50_000, min: 10, max: 1_000_000 },
+  'file-bytes': {
+    description: 'bytes per file, about',
+    default: 10_000,
+    min: 100,
+    max: 10_000_000,
+  },
+  runs: { description: 'runs per query and target (median reported)', default: 5, min: 1, max: 50 },
+};
+const CHOICES = {
+  corpus: {
+    description: 'delete the corpus afterwards, or keep it for next time',
+    choices: ['fresh', 'keep'],
+  },
+};
+
+/** Queries with few results (well under maxResults), so every target does the whole search. */
+const QUERIES = [
+  { label: 'literal', params: { query: 'quartzneedle', caseSensitive: true } },
+  { label: 'literal, any case', params: { query: 'quartzneedle' } },
+  { label: 'regex with a literal', params: { query: '\\w+needle\\d+', regex: true } },
+  { label: 'regex, alternation', params: { query: 'quartzneedle|amberneedle', regex: true } },
+  // No text every match holds: the built-in engine decodes and scans every file.
+  {
+    label: 'regex, no literal',
+    params: { query: 'q[a-z]{5}n[a-z]{5}[0-9]+7', regex: true, caseSensitive: true },
+  },
+];
+
+/**
+ * CPU time of this process's finished children (the rg processes), from `/proc/self/stat`
+ * (Linux; null elsewhere), in milliseconds.
+ *
+ * @returns {number | null}
+ */
+function childrenCpuMs() {
+  try {
+    const text = readFileSync('/proc/self/stat', 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // cutime and cstime are fields 16 and 17, in ticks of 10 ms.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {string} dir @param {number} files @param {number} fileBytes */
+async function prepareCorpus(dir, files, fileBytes) {
+  const marker = join(dir, '.corpus.json');
+  const wanted = JSON.stringify({ files, fileBytes, seed: 1 });
+  if (existsSync(marker) && (await readFile(marker, 'utf8')) === wanted) return false;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeCorpus(dir, { files, fileBytes, seed: 1 });
+  await writeFile(marker, wanted);
+  return true;
+}
+
+/**
+ * Runs rg as the sidecar would, reading its output; resolves with the wall time and the
+ * number of matching lines.
+ *
+ * @param {string} root
+ * @param {Record<string, unknown>} raw
+ */
+function bareRipgrep(root, raw) {
+  const params = searchStartParams.parse(raw);
+  const args = ripgrepArgs(
+    {
+      root,
+      plan: planQuery(params),
+      include: params.include,
+      exclude: params.exclude,
+      contextLines: params.contextLines,
+      maxFileSize: MAX_FILE_SIZE,
+      enoughResults: 0,
+    },
+    'search',
+  );
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('rg', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    let count = 0;
+    let tail = '';
+    child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+      const lines = (tail + chunk.toString('utf8')).split('\n');
+      tail = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('{"type":"match"')) count++;
+    });
+    child.once('error', reject);
+    child.once('close', () => resolve({ ms: performance.now() - started, count }));
+  });
+}
+
+/**
+ * A WebSocket client subscribed to `search`; `search(params)` resolves with the time from
+ * sending `search.start` to receiving its `done`, and `done.count`.
+ *
+ * @param {{ wsUrl: string, token: string | null }} sidecar
+ */
+async function searchClient(sidecar) {
+  const socket = new WebSocket(sidecar.wsUrl, {
+    headers: { authorization: `Bearer ${sidecar.token}` },
+  });
+  /** @type {Map<string, (message: any) => void>} */
+  const waiting = new Map();
+  socket.on('message', (/** @type {Buffer} */ frame) => {
+    const message = JSON.parse(frame.toString());
+    const key =
+      message.type === 'response'
+        ? message.id
+        : message.type === 'event' && message.event === 'done'
+          ? `done:${message.data.searchId}`
+          : null;
+    const resolve = key && waiting.get(key);
+    if (resolve) {
+      waiting.delete(key);
+      resolve(message);
+    }
+  });
+  const next = (/** @type {string} */ key) => new Promise((resolve) => waiting.set(key, resolve));
+  await withTimeout(new Promise((resolve) => socket.once('open', resolve)), 10_000, 'to connect');
+  const subscribed = next('sub');
+  socket.send(JSON.stringify({ type: 'subscribe', channel: 'search', id: 'sub' }));
+  await subscribed;
+  let requests = 0;
+  return {
+    /** @param {Record<string, unknown>} params */
+    async search(params) {
+      const id = `r${++requests}`;
+      const started = performance.now();
+      const answered = next(id);
+      socket.send(
+        JSON.stringify({
+          type: 'request',
+          id,
+          method: 'search.start',
+          params: { ...params, maxResults: 20_000 },
+        }),
+      );
+      const response = /** @type {any} */ (await answered);
+      if (response.error) throw new Error(`search.start failed: ${response.error.message}`);
+      const done = /** @type {any} */ (
+        await withTimeout(next(`done:${response.result.searchId}`), SEARCH_TIMEOUT_MS, 'for done')
+      );
+      return {
+        ms: performance.now() - started,
+        count: done.data.count,
+        truncated: done.data.truncated,
+      };
+    },
+    close: () => socket.close(),
+  };
+}
+
+async function main() {
+  const usage = 'node bench/search.js [options]';
+  const { values, choices, json, help } = parseFlags(process.argv.slice(2), FLAGS, CHOICES);
+  if (help) {
+    process.stdout.write(`${helpText(usage, FLAGS, CHOICES)}\n`);
+    return;
+  }
+  const files = values.files;
+  const fileBytes = values['file-bytes'];
+  const keep = choices.corpus === 'keep';
+  const root = keep
+    ? join(tmpdir(), `sidecar-search-corpus-${files}x${fileBytes}`)
+    : await mkdtemp(join(tmpdir(), 'sidecar-search-corpus-'));
+  const log = (/** @type {string} */ line) => json || process.stderr.write(`${line}\n`);
+
+  /** @type {import('../dist/index.js').Sidecar[]} */
+  const sidecars = [];
+  try {
+    const generationStarted = performance.now();
+    const generated = await prepareCorpus(root, files, fileBytes);
+    log(
+      generated
+        ? `corpus: ${files} files generated in ${Math.round((performance.now() - generationStarted) / 1000)} s`
+        : `corpus: reusing ${root}`,
+    );
+    // Warm the page cache, so no target pays for the first read of the corpus.
+    await bareRipgrep(root, QUERIES[0].params);
+    await bareRipgrep(root, QUERIES[0].params);
+
+    const common = { root, port: 0, logLevel: /** @type {const} */ ('silent'), rateLimit: 0 };
+    log('starting sidecars (the files source scans the corpus first)');
+    /** @param {import('../dist/index.js').Source[]} sources */
+    const clientOf = async (sources) => {
+      const sidecar = await startSidecar({ ...common, sources });
+      sidecars.push(sidecar);
+      return searchClient(sidecar);
+    };
+    const clients = [
+      await clientOf([createFilesSource(), createSearchSource({ engine: 'ripgrep' })]),
+      await clientOf([createSearchSource({ engine: 'ripgrep' })]),
+      await clientOf([createSearchSource({ engine: 'builtin' })]),
+    ];
+    const [rgClient, countingClient, builtinClient] = clients;
+
+    /** @type {Record<string, (params: Record<string, unknown>) => Promise<{ ms: number, count: number }>>} */
+    const targets = {
+      'bare rg': (params) => bareRipgrep(root, params),
+      'sidecar+rg': (params) => rgClient.search(params),
+      'sidecar+rg, counting': (params) => countingClient.search(params),
+      'built-in': (params) => builtinClient.search(params),
+    };
+    const names = Object.keys(targets);
+    const rows = [];
+    for (const { label, params } of QUERIES) {
+      /** @type {Record<string, number[]>} */
+      const times = Object.fromEntries(names.map((name) => [name, []]));
+      /** @type {Record<string, number>} */
+      const counts = {};
+      const otherCores = [];
+      for (let run = 0; run < values.runs; run++) {
+        // Take turns, starting with a different target each run.
+        for (let k = 0; k < names.length; k++) {
+          const name = /** @type {string} */ (names[(run + k) % names.length]);
+          const before = cpuSnapshot();
+          const childrenBefore = childrenCpuMs();
+          const { ms, count } = await /** @type {NonNullable<(typeof targets)[string]>} */ (
+            targets[name]
+          )(params);
+          const cpu = cpuSince(before);
+          // rg children are this benchmark's work, not the rest of the machine's.
+          const children = childrenCpuMs();
+          if (cpu.otherCores !== null && children !== null && childrenBefore !== null) {
+            otherCores.push(Math.max(0, cpu.otherCores - (children - childrenBefore) / ms));
+          }
+          times[name]?.push(ms);
+          counts[name] = count;
+        }
+        log(`${label}: run ${run + 1}/${values.runs}`);
+      }
+      if (new Set(Object.values(counts)).size !== 1) {
+        throw new Error(`${label}: the targets disagree: ${JSON.stringify(counts)}`);
+      }
+      const medianOf = (/** @type {string} */ name) => median(times[name] ?? []);
+      const bare = medianOf('bare rg');
+      rows.push({
+        query: label,
+        params,
+        results: counts['bare rg'] ?? 0,
+        bareRgMs: Math.round(bare),
+        sidecarRgMs: Math.round(medianOf('sidecar+rg')),
+        sidecarRgRatio: medianOf('sidecar+rg') / bare,
+        countingMs: Math.round(medianOf('sidecar+rg, counting')),
+        countingRatio: medianOf('sidecar+rg, counting') / bare,
+        builtinMs: Math.round(medianOf('built-in')),
+        builtinRatio: medianOf('built-in') / bare,
+        otherCores: otherCores.length > 0 ? median(otherCores) : null,
+      });
+    }
+    for (const client of clients) client.close();
+
+    const report = { environment: environment(), corpus: { files, fileBytes }, aim: AIM, rows };
+    if (json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    const table = formatTable(
+      [
+        'query',
+        'results',
+        'bare rg ms',
+        'sidecar+rg ms',
+        '× bare',
+        'counting ms',
+        '× bare',
+        'built-in ms',
+        '× bare',
+        'other cores',
+      ],
+      rows.map((row) => [
+        row.query,
+        String(row.results),
+        String(row.bareRgMs),
+        String(row.sidecarRgMs),
+        row.sidecarRgRatio.toFixed(2),
+        String(row.countingMs),
+        row.countingRatio.toFixed(2),
+        String(row.builtinMs),
+        row.builtinRatio.toFixed(2),
+        row.otherCores === null ? 'n/a' : row.otherCores.toFixed(2),
+      ]),
+    );
+    const env = report.environment;
+    process.stdout.write(
+      [
+        `command: ${env.command}`,
+        `node ${env.node}, ${env.platform}, ${env.cores} × ${env.cpu}`,
+        `corpus: ${files} files × ~${fileBytes} bytes`,
+        '',
+        table,
+        '',
+        ...rows.map(
+          (row) =>
+            `${row.query}: sidecar+rg ${verdict(row.sidecarRgRatio, AIM.sidecarRg)} (counting: ` +
+            `${verdict(row.countingRatio, AIM.sidecarRg)}); built-in ${verdict(row.builtinRatio, AIM.builtin)}`,
+        ),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await Promise.all(sidecars.map((sidecar) => sidecar.close()));
+    if (!keep) await rm(root, { recursive: true, force: true });
+  }
+}
+
+await runBenchmark(main);

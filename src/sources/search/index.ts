@@ -1,0 +1,7 @@
+export {
+  createSearchSource,
+  type RunningSearch,
+  SEARCH_DEFAULTS,
+  type SearchSource,
+  type SearchSourceOptions,
+} from './search-source.js';

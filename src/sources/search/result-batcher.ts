@@ -1,0 +1,81 @@
+/**
+ * Groups a search's results into `results` events: the first ones go out within `maxDelayMs`,
+ * a steady stream in events of at most `maxResults` results and about `maxBytes` of text, so a
+ * client neither gets one message per match nor one giant message at the end.
+ */
+
+import type { SearchMatch } from '../../protocol.js';
+
+export interface ResultBatcherOptions {
+  emit(results: SearchMatch[]): void;
+  maxResults?: number;
+  maxBytes?: number;
+  maxDelayMs?: number;
+}
+
+export interface ResultBatcher {
+  push(results: readonly SearchMatch[]): void;
+  /** Sends what is waiting now. */
+  flush(): void;
+  /** Drops what is waiting and ignores later pushes. */
+  dispose(): void;
+}
+
+export const BATCHER_DEFAULTS = Object.freeze({
+  maxResults: 200,
+  maxBytes: 64 * 1024,
+  maxDelayMs: 50,
+});
+
+/** Roughly what a result weighs on the wire. */
+function sizeOf(result: SearchMatch): number {
+  let size = 80 + result.file.length + result.text.length + result.matches.length * 24;
+  for (const line of result.before ?? []) size += line.length + 3;
+  for (const line of result.after ?? []) size += line.length + 3;
+  return size;
+}
+
+export function createResultBatcher(options: ResultBatcherOptions): ResultBatcher {
+  const maxResults = options.maxResults ?? BATCHER_DEFAULTS.maxResults;
+  const maxBytes = options.maxBytes ?? BATCHER_DEFAULTS.maxBytes;
+  const maxDelayMs = options.maxDelayMs ?? BATCHER_DEFAULTS.maxDelayMs;
+  let pending: SearchMatch[] = [];
+  let pendingBytes = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let disposed = false;
+
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    options.emit(batch);
+  }
+
+  return {
+    push(results) {
+      if (disposed) return;
+      for (const result of results) {
+        const size = sizeOf(result);
+        if (
+          pending.length > 0 &&
+          (pending.length >= maxResults || pendingBytes + size > maxBytes)
+        ) {
+          flush();
+        }
+        pending.push(result);
+        pendingBytes += size;
+      }
+      if (pending.length > 0 && timer === null) timer = setTimeout(flush, maxDelayMs);
+    },
+    flush,
+    dispose() {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      pending = [];
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The ripgrep engine: runs `rg --json` (an argument array, the query after `-e`, so it is never
+ * read as a flag) and streams what it finds. A second, cheap `rg --files` with the same filters
+ * counts the files searched, since rg's JSON summary counts only files that matched; it is
+ * skipped when the count is already known.
+ *
+ * rg is told to follow exactly the ignore rules of the `files` source (and so of the built-in
+ * engine): `.gitignore` files inside the root and `.git/info/exclude`, whether or not the root is
+ * a git repository; not `.ignore`/`.rgignore`, parent folders' or global ignore files; hidden
+ * files searched, `.git` and `node_modules` never.
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { SearchMatch } from '../../protocol.js';
+import { createIgnoreFilter } from '../files/gitignore.js';
+import type { EngineOutcome, EngineRequest, EngineRun, SearchEngine } from './engine.js';
+import { createRipgrepOutput } from './ripgrep-output.js';
+
+/** rg's stderr kept for error messages. */
+const MAX_STDERR = 16 * 1024;
+
+export function ripgrepArgs(request: EngineRequest, mode: 'search' | 'files'): string[] {
+  const args = [
+    '--no-config', // a user's RIPGREP_CONFIG_PATH must not change what we parse
+    '--hidden',
+    '--no-ignore-parent',
+    '--no-ignore-global',
+    '--no-ignore-dot',
+    '--no-require-git',
+    '--max-filesize',
+    String(request.maxFileSize),
+  ];
+  for (const glob of request.include) args.push('--glob', glob);
+  for (const glob of request.exclude) args.push('--glob', `!${glob}`);
+  // Last, so they win over any include.
+  args.push('--glob', '!.git', '--glob', '!node_modules');
+  // One thread is plenty to list files, and leaves the cores to the search running beside it.
+  if (mode === 'files') return [...args, '--threads', '1', '--files', '--', '.'];
+  const { pattern, fixedStrings, caseInsensitive } = request.plan.ripgrep;
+  args.push(
+    '--json',
+    '--crlf', // `$` matches before \r\n, as in the built-in engine
+    '--encoding',
+    'none', // raw bytes, no BOM sniffing: the built-in engine does not transcode either
+    caseInsensitive ? '--ignore-case' : '--case-sensitive',
+  );
+  if (fixedStrings) args.push('--fixed-strings');
+  if (request.contextLines > 0) args.push('--context', String(request.contextLines));
+  return [...args, '--regexp', pattern, '--', '.'];
+}
+
+export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
+  return {
+    name: 'ripgrep',
+    start(request, { onResults, onWarning }) {
+      // rg's --glob whitelists override .gitignore; we do not let an include bring back an
+      // ignored file, so with includes every path is checked against the ignore rules.
+      const ignoreFilter = request.include.length > 0 ? createIgnoreFilter(request.root) : null;
+      const isIgnored = (file: string) => ignoreFilter?.isIgnored(file, false) ?? false;
+
+      const searchChild = spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'search'), request.root);
+      const counting = request.knownFileCount === undefined;
+      const countChild = counting
+        ? spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'files'), request.root)
+        : null;
+      let stopped = false;
+
+      let batch: SearchMatch[] = [];
+      const output = createRipgrepOutput({
+        contextLines: request.contextLines,
+        onResult: (result) => {
+          if (!isIgnored(result.file)) batch.push(result);
+        },
+        onSkippedLine: (reason) => onWarning?.(`skipped rg output: ${reason}`),
+      });
+      searchChild.child.stdout?.on('data', (chunk: Buffer) => {
+        if (stopped) return;
+        output.push(chunk);
+        if (batch.length > 0) {
+          const ready = batch;
+          batch = [];
+          onResults(ready);
+        }
+      });
+
+      let filesListed = 0;
+      let pathTail = '';
+      countChild?.child.stdout?.on('data', (chunk: Buffer) => {
+        if (!ignoreFilter) {
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) filesListed++;
+          return;
+        }
+        const lines = (pathTail + chunk.toString('utf8')).split('\n');
+        pathTail = lines.pop() ?? '';
+        for (const line of lines) {
+          if (!isIgnored(line.replace(/^\.\//, ''))) filesListed++;
+        }
+      });
+
+      const finished = Promise.all([searchChild.exited, countChild?.exited]).then(
+        ([search, count]): EngineOutcome => {
+          if (!stopped) {
+            output.end();
+            if (batch.length > 0) onResults(batch);
+          }
+          batch = [];
+          const error = stopped
+            ? undefined
+            : (search.error ??
+              (output.sawSummary
+                ? undefined
+                : errorText(search.stderr) || `rg exited with ${search.code}`) ??
+              count?.error);
+          if (!counting)
+            return { filesSearched: request.knownFileCount!, ...(error ? { error } : {}) };
+          const countedAll = !stopped && !count?.error && count?.code === 0;
+          return { filesSearched: filesListed, countedAll, ...(error ? { error } : {}) };
+        },
+      );
+
+      const run: EngineRun = {
+        finished,
+        stop() {
+          stopped = true;
+          searchChild.child.kill('SIGKILL');
+          countChild?.child.kill('SIGKILL');
+        },
+        get pid() {
+          const { child } = searchChild;
+          return child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+        },
+      };
+      return run;
+    },
+  };
+}
+
+interface SpawnedRipgrep {
+  child: ChildProcess;
+  /** Settles when the process is gone and its pipes are closed. */
+  exited: Promise<{ code: number | null; stderr: string; error?: string }>;
+}
+
+function spawnRipgrep(path: string, args: string[], cwd: string): SpawnedRipgrep {
+  const child = spawn(path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<{ code: number | null; stderr: string; error?: string }>((resolve) => {
+    let spawnError: string | undefined;
+    child.once('error', (error) => {
+      spawnError = `cannot run ripgrep (${path}): ${error.message}`;
+      // 'close' may not follow a failed spawn.
+      if (child.pid === undefined) resolve({ code: null, stderr, error: spawnError });
+    });
+    child.once('close', (code) =>
+      resolve(spawnError ? { code, stderr, error: spawnError } : { code, stderr }),
+    );
+  });
+  return { child, exited };
+}
+
+/** rg's error text on one line (its regex errors span several). */
+function errorText(text: string): string {
+  return text
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .slice(0, 500);
+}

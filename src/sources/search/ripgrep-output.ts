@@ -1,0 +1,218 @@
+/**
+ * Reads `rg --json` output as it arrives: splits it into lines (bounded: an absurdly long line
+ * is skipped rather than buffered), parses `begin`/`match`/`context`/`end`/`summary`, decodes
+ * text given as `{ bytes: base64 }` (not UTF-8), converts byte offsets to UTF-16 columns, and
+ * attaches context lines to their match.
+ */
+
+import type { SearchMatch } from '../../protocol.js';
+import {
+  buildResult,
+  byteOffsetsToUnits,
+  decodeBytes,
+  displayText,
+  type Range,
+  stripLineTerminator,
+} from './line-text.js';
+
+/** A JSON line longer than this is dropped (a giant minified line with countless matches). */
+export const MAX_JSON_LINE_BYTES = 64 * 1024 * 1024;
+
+/** ripgrep's "arbitrary data": UTF-8 text, or base64 bytes when it is not valid UTF-8. */
+interface RgData {
+  text?: string;
+  bytes?: string;
+}
+
+interface RgMessage {
+  type: string;
+  data: {
+    path?: RgData;
+    lines?: RgData;
+    line_number?: number | null;
+    submatches?: { start: number; end: number }[];
+  };
+}
+
+export interface RipgrepOutputOptions {
+  contextLines: number;
+  /** Longer JSON lines are skipped; default MAX_JSON_LINE_BYTES. */
+  maxLineBytes?: number;
+  onResult(result: SearchMatch): void;
+  /** Lines that were not JSON rg writes, or too long to keep; for the log. */
+  onSkippedLine?(reason: string): void;
+}
+
+export interface RipgrepOutput {
+  push(chunk: Buffer): void;
+  /** The stream ended: flushes the last file. */
+  end(): void;
+  /** Whether rg's closing `summary` arrived (the search ran to its end). */
+  readonly sawSummary: boolean;
+}
+
+interface Pending {
+  lineNumber: number;
+  line: string;
+  ranges: Range[];
+  before: string[];
+  after: string[];
+}
+
+export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutput {
+  const { contextLines } = options;
+  const maxLineBytes = options.maxLineBytes ?? MAX_JSON_LINE_BYTES;
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
+  let skippingLongLine = false;
+  let sawSummary = false;
+
+  let file = '';
+  let pending: Pending | null = null;
+  /** Context lines since the last match: candidates for the next match's `before`. */
+  let recentContext: { lineNumber: number; line: string }[] = [];
+
+  function flushPending(): void {
+    if (!pending) return;
+    const context = contextLines > 0 ? { before: pending.before, after: pending.after } : undefined;
+    const result = buildResult(file, pending.lineNumber, pending.line, pending.ranges, context);
+    pending = null;
+    if (result) options.onResult(result);
+  }
+
+  function onContext(lineNumber: number, line: string): void {
+    if (
+      pending &&
+      pending.after.length < contextLines &&
+      lineNumber === pending.lineNumber + pending.after.length + 1
+    ) {
+      pending.after.push(line);
+    }
+    recentContext.push({ lineNumber, line });
+    if (recentContext.length > contextLines) recentContext.shift();
+  }
+
+  function onMatch(lineNumber: number, line: string, ranges: Range[]): void {
+    flushPending();
+    const before: string[] = [];
+    // Only the unbroken run of lines right above this one.
+    for (let i = recentContext.length - 1, expected = lineNumber - 1; i >= 0; i--, expected--) {
+      const entry = recentContext[i]!;
+      if (entry.lineNumber !== expected) break;
+      before.unshift(entry.line);
+    }
+    recentContext = [];
+    pending = { lineNumber, line, ranges, before, after: [] };
+  }
+
+  function handleMessage(message: RgMessage): void {
+    const { data } = message;
+    switch (message.type) {
+      case 'begin':
+        file = toRelativePath(data.path);
+        pending = null;
+        recentContext = [];
+        break;
+      case 'match':
+      case 'context': {
+        if (!data.lines || typeof data.line_number !== 'number') return;
+        const full = decodeData(data.lines);
+        const line = stripLineTerminator(full);
+        if (message.type === 'context') {
+          onContext(data.line_number, line);
+          return;
+        }
+        const submatches = data.submatches ?? [];
+        if (submatches.length === 0) {
+          // rg leaves out an empty match at the end of a last line without terminator (`$`).
+          onMatch(data.line_number, line, [{ start: line.length, end: line.length }]);
+          return;
+        }
+        const bytes = [...new Set(submatches.flatMap((m) => [m.start, m.end]))].sort(
+          (a, b) => a - b,
+        );
+        const units = byteOffsetsToUnits(full, bytes);
+        const unitOf = new Map(bytes.map((byte, index) => [byte, units[index]!]));
+        onMatch(
+          data.line_number,
+          line,
+          submatches.map((m) => ({ start: unitOf.get(m.start)!, end: unitOf.get(m.end)! })),
+        );
+        break;
+      }
+      case 'end':
+        flushPending();
+        recentContext = [];
+        break;
+      case 'summary':
+        sawSummary = true;
+        break;
+    }
+  }
+
+  function handleLine(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    let message: RgMessage;
+    try {
+      message = JSON.parse(bytes.toString('utf8')) as RgMessage;
+    } catch {
+      options.onSkippedLine?.(`not JSON: ${bytes.subarray(0, 200).toString('utf8')}`);
+      return;
+    }
+    if (typeof message === 'object' && message !== null && typeof message.data === 'object') {
+      handleMessage(message);
+    }
+  }
+
+  return {
+    push(chunk) {
+      let start = 0;
+      for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+        const piece = chunk.subarray(start, newline);
+        start = newline + 1;
+        if (skippingLongLine) {
+          skippingLongLine = false;
+          continue;
+        }
+        if (partial.length === 0) {
+          handleLine(piece);
+        } else {
+          partial.push(piece);
+          handleLine(Buffer.concat(partial));
+          partial = [];
+          partialBytes = 0;
+        }
+      }
+      if (start < chunk.length && !skippingLongLine) {
+        partial.push(chunk.subarray(start));
+        partialBytes += chunk.length - start;
+        if (partialBytes > maxLineBytes) {
+          options.onSkippedLine?.(`a line of output over ${maxLineBytes} bytes`);
+          partial = [];
+          partialBytes = 0;
+          skippingLongLine = true;
+        }
+      }
+    },
+    end() {
+      if (partial.length > 0 && !skippingLongLine) handleLine(Buffer.concat(partial));
+      partial = [];
+      flushPending();
+    },
+    get sawSummary() {
+      return sawSummary;
+    },
+  };
+}
+
+function decodeData(data: RgData): string {
+  if (typeof data.text === 'string') return data.text;
+  return decodeBytes(Buffer.from(data.bytes ?? '', 'base64'));
+}
+
+/** rg prints paths as given (`./src/a.ts`, `.\src\a.ts` on Windows); we send `src/a.ts`. */
+export function toRelativePath(path: RgData | undefined): string {
+  const raw = path ? displayText(decodeData(path)) : '';
+  const slashed = process.platform === 'win32' ? raw.replace(/\\/g, '/') : raw;
+  return slashed.replace(/^(\.\/)+/, '');
+}

@@ -1,0 +1,77 @@
+import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findRipgrep, selectEngine } from '../../../src/sources/search/engine-select.js';
+import { makeTempDir } from '../../support/server.js';
+
+/** The real rg, wherever this machine has it. */
+let RG: string;
+let dir: string;
+beforeAll(async () => {
+  const found = await findRipgrep(undefined, process.env.PATH ?? '', '/nonexistent-root');
+  if (!found.path) throw new Error(`these tests need rg on PATH: ${found.problem}`);
+  RG = found.path;
+});
+let root: string;
+beforeEach(async () => {
+  dir = await makeTempDir('sidecar-engine-select-');
+  root = join(dir, 'workspace');
+  await mkdir(join(dir, 'bin'));
+  await mkdir(join(root, 'tools'), { recursive: true });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('choosing the search engine', () => {
+  it('finds rg on PATH and checks it answers', async () => {
+    await symlink(RG, join(dir, 'bin', 'rg'));
+    const found = await findRipgrep(undefined, `relative/bin:${join(dir, 'bin')}`, root);
+    expect(found).toEqual({
+      path: join(dir, 'bin', 'rg'),
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
+    const selection = await selectEngine({ engine: 'auto', root, pathEnv: join(dir, 'bin') });
+    expect(selection.engine.name).toBe('ripgrep');
+    expect(selection.message).toMatch(/^ripgrep \d+\.\d+\.\d+ \(/);
+  });
+
+  it('falls back to the built-in engine without rg, and says why', async () => {
+    const selection = await selectEngine({ engine: 'auto', root, pathEnv: join(dir, 'bin') });
+    expect(selection.engine.name).toBe('builtin');
+    expect(selection.message).toBe('built-in engine: ripgrep (rg) was not found on PATH');
+    await selection.engine.close?.();
+  });
+
+  it('refuses to run without rg when ripgrep is required', async () => {
+    await expect(selectEngine({ engine: 'ripgrep', root, pathEnv: '' })).rejects.toThrow(
+      'ripgrep (rg) was not found on PATH',
+    );
+  });
+
+  it('uses a configured absolute path, and refuses a relative one', async () => {
+    expect((await findRipgrep(RG, '', root)).path).toBe(RG);
+    expect((await findRipgrep('bin/rg', '', root)).problem).toMatch(
+      /must be absolute or a command name/,
+    );
+  });
+
+  it('never runs a ripgrep from inside the workspace, configured or on PATH', async () => {
+    const planted = join(root, 'tools', 'rg');
+    await writeFile(planted, '#!/bin/sh\necho "ripgrep 99.0.0"\n');
+    await chmod(planted, 0o755);
+    expect((await findRipgrep(planted, '', root)).problem).toMatch(/is inside the workspace/);
+    expect((await findRipgrep(undefined, join(root, 'tools'), root)).problem).toMatch(
+      /not found on PATH/,
+    );
+  });
+
+  it('does not trust a program that does not answer like ripgrep', async () => {
+    const fake = join(dir, 'bin', 'rg');
+    await writeFile(fake, '#!/bin/sh\necho hello\n');
+    await chmod(fake, 0o755);
+    expect((await findRipgrep(undefined, join(dir, 'bin'), root)).problem).toMatch(
+      /did not answer as ripgrep/,
+    );
+  });
+});
