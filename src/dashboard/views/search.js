@@ -3,9 +3,9 @@
  * (grouped by file, matches highlighted), progress, a cancel button (`search.cancel`) and the
  * final state from `done` (count, truncated, cancelled). A failed request shows its error.
  *
- * The `searchId` is only known once `search.start` answers, and a source may emit its first
- * events before that: events of an unknown search are held briefly and replayed when the
- * answer names them.
+ * The search source answers `search.start` before it emits anything for the search; events of
+ * a search this page has not heard of yet are still held briefly and replayed when the answer
+ * names them, so the page does not depend on that order.
  */
 import { count, describeError, formatNumber, frameScheduler, h } from '../ui/dom.js';
 import { bindChannelNotice } from '../ui/server-state.js';
@@ -217,26 +217,26 @@ export function mountSearch({ client, server, root, setBadge }) {
     if (current.error) text = '';
     else if (!current.searchId) text = 'Starting…';
     else if (done) {
-      text = `${count(done.count, 'result')} in ${count(files, 'file')} · ${formatNumber(done.filesSearched)} searched · ${done.durationMs} ms`;
+      text = `${count(done.count, 'result')} in ${count(files, 'file')} · ${count(done.filesSearched, 'file')} searched · ${done.durationMs} ms`;
+      if (done.engine) text += ` · ${done.engine}`;
       if (done.truncated) text += ' · truncated (result limit reached)';
       if (done.cancelled) text += ' · cancelled';
+      // The engine failed: what was found until then is shown.
+      if (done.error) text += ` · stopped early: ${done.error}`;
     } else {
-      const searched =
-        typeof progress?.filesSearched === 'number'
-          ? `, ${formatNumber(progress.filesSearched)} files searched`
-          : '';
-      text = `Searching… ${count(current.count, 'result')}${searched}`;
+      text = `Searching${progress?.engine ? ` with ${progress.engine}` : ''}… ${count(current.count, 'result')}`;
     }
     if (current.count > current.shown && current.shown >= MAX_SHOWN)
       text += ` · first ${formatNumber(MAX_SHOWN)} shown`;
     status.textContent = text;
-    status.dataset.state = current.error
-      ? 'error'
-      : !done
-        ? 'running'
-        : done.cancelled
-          ? 'cancelled'
-          : 'done';
+    status.dataset.state =
+      current.error || done?.error
+        ? 'error'
+        : !done
+          ? 'running'
+          : done.cancelled
+            ? 'cancelled'
+            : 'done';
     setBadge(current.count > 0 ? formatNumber(current.count) : '');
   }
   render();
@@ -244,15 +244,16 @@ export function mountSearch({ client, server, root, setBadge }) {
 
 /**
  * One result line: `12:5  text` with the matched ranges marked. A long line is cut to a
- * window around its first match.
- * @param {{ line: number, column: number, text: string, matches?: { start: number, end: number }[] }} match
+ * window around its first match (the server already sends a window of a very long line, from
+ * `textStart`).
+ * @param {import('/lib/protocol.js').SearchMatch} match
  */
 function matchLine(match) {
-  const ranges = match.matches ?? [];
+  const ranges = match.matches;
   const from = Math.max(0, (ranges[0]?.start ?? 0) - 40);
   const to = Math.min(match.text.length, from + LINE_WINDOW);
   const line = h('code', { class: 'match-text' });
-  if (from > 0) line.append('…');
+  if (from > 0 || match.textStart) line.append('…');
   let at = from;
   for (const { start, end } of ranges) {
     const markStart = Math.max(start, at);

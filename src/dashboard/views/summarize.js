@@ -31,10 +31,10 @@ const SUMMARIES = {
   'git/commit': (data) => `${data.sha?.slice(0, 7)} ${data.subject} — ${data.author}`,
   'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
   'search/progress': (data) =>
-    `${data.searchId}: ${typeof data.filesSearched === 'number' ? count(data.filesSearched, 'file') : 'files'} searched`,
-  'search/results': (data) => `${data.searchId}: ${count(data.results.length, 'result')}`,
+    `${searchName(data)}: ${count(data.count ?? 0, 'result')} so far${data.engine ? ` (${data.engine})` : ''}`,
+  'search/results': (data) => `${searchName(data)}: ${count(data.results.length, 'result')}`,
   'search/done': (data) =>
-    `${data.searchId}: ${count(data.count, 'result')}${data.cancelled ? ', cancelled' : ''}${data.truncated ? ', truncated' : ''}`,
+    `${searchName(data)}: ${count(data.count, 'result')}, ${count(data.filesSearched, 'file')} searched${data.cancelled ? ', cancelled' : ''}${data.truncated ? ', truncated' : ''}${data.error ? `, failed: ${data.error}` : ''}`,
   'validation/started': (data) => `${data.tool} (${data.trigger})`,
   'validation/complete': (data) =>
     `${data.tool}: ${
@@ -76,6 +76,10 @@ export function summarize(message) {
   }
   return truncate(JSON.stringify(data) ?? 'null', 400);
 }
+
+/** A search by its query (`"todo"`), which a reader knows, rather than its id. */
+const searchName = (/** @type {any} */ data) =>
+  data.query === undefined ? data.searchId : JSON.stringify(data.query);
 
 function describeGitStatus(/** @type {any} */ status) {
   const changed = new Set([
