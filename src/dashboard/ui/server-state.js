@@ -84,8 +84,8 @@ export function createServerState(client) {
     },
     /**
      * Why `channel` may be quiet, or what its running sources say (progress, a limit), or null.
-     * `method` is the request the
-     * view needs; its absence from the server's methods means no source for it runs at all.
+     * `method` is the request the view needs; its absence from the server's methods means no
+     * source for it runs at all.
      * @param {string} channel
      * @param {string} [method]
      * @returns {ChannelNotice | null}

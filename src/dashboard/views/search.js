@@ -3,9 +3,9 @@
  * (grouped by file, matches highlighted), progress, a cancel button (`search.cancel`) and the
  * final state from `done` (count, truncated, cancelled). A failed request shows its error.
  *
- * The search source answers `search.start` before it emits anything for the search; events of
- * a search this page has not heard of yet are still held briefly and replayed when the answer
- * names them, so the page does not depend on that order.
+ * The search source answers `search.start` before it emits anything for that search, so the
+ * page knows the `searchId` before the first event that carries it; events of other searches
+ * (other pages', a superseded one of this page) are ignored.
  */
 import { count, describeError, formatNumber, frameScheduler, h } from '../ui/dom.js';
 import { bindChannelNotice } from '../ui/server-state.js';
@@ -14,8 +14,6 @@ import { bindChannelNotice } from '../ui/server-state.js';
 const MAX_SHOWN = 2000;
 /** How much of a long line is shown around its first match. */
 const LINE_WINDOW = 240;
-/** Events of not-yet-known searches held, at most. */
-const MAX_HELD = 200;
 
 /**
  * @typedef {{
@@ -37,8 +35,6 @@ export function mountSearch({ client, server, root, setBadge }) {
   let current = /** @type {SearchState | null} */ (null);
   /** Bumped by each submit, so the answer of a superseded search.start is ignored. */
   let generation = 0;
-  /** Events whose search this page has not heard of yet. */
-  let held = /** @type {any[]} */ ([]);
   /** Matches waiting for the next frame. */
   let incoming = /** @type {any[]} */ ([]);
 
@@ -99,11 +95,7 @@ export function mountSearch({ client, server, root, setBadge }) {
   client.subscribe('search', (message) => {
     if (message.type !== 'event') return;
     const data = /** @type {any} */ (message.data);
-    if (current && data.searchId === current.searchId) apply(message.event, data);
-    else if (current && current.searchId === null) {
-      held.push(message);
-      if (held.length > MAX_HELD) held.shift();
-    }
+    if (current?.searchId && data.searchId === current.searchId) apply(message.event, data);
   });
 
   async function start(/** @type {SubmitEvent} */ event) {
@@ -124,7 +116,6 @@ export function mountSearch({ client, server, root, setBadge }) {
       progress: null,
       error: null,
     };
-    held = [];
     incoming = [];
     results.replaceChildren();
     cancelButton.toggleAttribute('disabled', true);
@@ -143,10 +134,6 @@ export function mountSearch({ client, server, root, setBadge }) {
       }
       current.searchId = searchId;
       cancelButton.toggleAttribute('disabled', false);
-      for (const message of held) {
-        if (message.data.searchId === searchId) apply(message.event, message.data);
-      }
-      held = [];
     } catch (failure) {
       if (mine !== generation) return;
       current.error = describeError(failure);
