@@ -28,7 +28,7 @@ const SUMMARIES = {
     data.validators
       .map((/** @type {any} */ validator) => `${validator.tool} ${validator.state}`)
       .join(', ') || 'no validators',
-  'git/commit': (data) => `${data.sha?.slice(0, 7)} ${data.subject} — ${data.author}`,
+  'git/commit': (data) => `${data.sha.slice(0, 7)} ${data.subject} — ${data.author}`,
   'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
   'search/progress': (data) =>
     `${searchName(data)}: ${count(data.count ?? 0, 'result')} so far${data.engine ? ` (${data.engine})` : ''}`,
