@@ -17,6 +17,7 @@ import type {
 import { SidecarError } from '../../server/errors.js';
 import { defineMethod } from '../../server/methods.js';
 import { DEFAULTS, type LspServerConfig } from '../../server/options.js';
+import { childEnvironment } from '../child-environment.js';
 import type { Source, SourceContext, SourceEvent } from '../source.js';
 import { toProtocolDiagnostics } from './diagnostic-conversion.js';
 import { createDiagnosticsStore } from './diagnostics-store.js';
@@ -74,12 +75,6 @@ interface Running {
   server: LanguageServer;
 }
 
-/** The environment a server gets: sidecar's own, without its secret. */
-function serverEnvironment(): NodeJS.ProcessEnv {
-  const { SIDECAR_TOKEN: _token, ...env } = process.env;
-  return env;
-}
-
 export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}): DiagnosticsSource {
   const store = createDiagnosticsStore();
   const maxOpenFiles = options.maxOpenFiles ?? DEFAULTS.maxOpenFiles;
@@ -126,7 +121,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
       spec,
       paths,
       documents,
-      env: serverEnvironment(),
+      env: childEnvironment(),
       log,
       limits: { ...DEFAULT_MESSAGE_LIMITS, ...options.limits },
       restart: { ...DEFAULT_RESTART_POLICY, ...options.restart },

@@ -12,6 +12,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { SearchMatch } from '../../protocol.js';
+import { childEnvironment } from '../child-environment.js';
 import { createIgnoreFilter } from '../files/gitignore.js';
 import type { EngineOutcome, EngineRequest, EngineRun, SearchEngine } from './engine.js';
 import { createRipgrepOutput } from './ripgrep-output.js';
@@ -142,7 +143,12 @@ interface SpawnedRipgrep {
 }
 
 function spawnRipgrep(path: string, args: string[], cwd: string): SpawnedRipgrep {
-  const child = spawn(path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = spawn(path, args, {
+    cwd,
+    env: childEnvironment(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');

@@ -5,6 +5,7 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { childEnvironment } from '../child-environment.js';
 
 export interface ProcessRunOptions {
   command: string;
@@ -35,14 +36,8 @@ export interface ProcessResult {
 /** How long a tree told to stop (SIGTERM) gets before it is killed outright (SIGKILL). */
 export const KILL_GRACE_MS = 2000;
 
-/**
- * The sidecar's environment with color off (line matchers read plain text, and most tools honor
- * one of these) and without the sidecar's token, which a check has no business seeing.
- */
-function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { SIDECAR_TOKEN: _token, ...rest } = env;
-  return { ...rest, NO_COLOR: '1', FORCE_COLOR: '0' };
-}
+/** Color off: line matchers read plain text, and most tools honor one of these. */
+const PLAIN_OUTPUT = { NO_COLOR: '1', FORCE_COLOR: '0' };
 
 export function runProcess(options: ProcessRunOptions): Promise<ProcessResult> {
   const startedAt = performance.now();
@@ -59,7 +54,7 @@ export function runProcess(options: ProcessRunOptions): Promise<ProcessResult> {
     try {
       child = spawn(options.command, [...options.args], {
         cwd: options.cwd,
-        env: childEnvironment(options.env ?? process.env),
+        env: childEnvironment(PLAIN_OUTPUT, options.env),
         stdio: ['ignore', 'pipe', 'pipe'],
         // Its own process group: process.kill(-pid) then reaches every process it started.
         detached: process.platform !== 'win32',
