@@ -87,7 +87,7 @@ describe('the validation view, fed by the real validation source', () => {
       .waitFor();
     expect(await ghost.getByRole('button').count()).toBe(0);
     await page
-      .locator('#panel-validation .notice', { hasText: 'validator "ghost" is unavailable' })
+      .locator('#panel-validation .notice', { hasText: 'validation:ghost is unavailable' })
       .waitFor();
     // A run killed at its timeout is a result without a verdict; the reason is shown.
     const stuck = card('stuck');

@@ -95,7 +95,11 @@ export function createServerState(client) {
       const troubled = feeding.filter((source) => TROUBLE_STATES.has(source.state));
       if (troubled.length > 0) {
         return {
-          tone: troubled.some((source) => source.state !== 'error') ? 'bad' : 'warn',
+          // A part that cannot run (one check, one language server) while its source runs on
+          // is a warning; the whole source down is bad news.
+          tone: troubled.some((source) => source.state !== 'error' && !source.name.includes(':'))
+            ? 'bad'
+            : 'warn',
           text: troubled
             .map(
               ({ name, state, message }) => `${name} is ${state}${message ? `: ${message}` : ''}`,

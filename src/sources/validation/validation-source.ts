@@ -214,27 +214,27 @@ function changedFiles(event: SourceEvent): string[] {
   return [(event.data as FileEventData).file];
 }
 
-/** A validator that cannot run is reported on `system`, naming it; the others still run. */
+/**
+ * A validator that cannot run is reported on `system` as a part of its own
+ * (`validation:<tool>`), so the source stays `running` for the others; only with none that can
+ * run is the source itself unavailable.
+ */
 function reportAvailability(
   ctx: SourceContext,
   detected: boolean,
   ready: Map<string, ReadyValidator>,
   unavailable: Map<string, string>,
 ): void {
-  if (ready.size + unavailable.size === 0) {
-    ctx.setState(
-      'unavailable',
-      detected
-        ? 'no validators: none are configured ("validation" in sidecar.config.json), and the workspace has no tsconfig.json or eslint config'
-        : 'no validators: the "validation" setting lists none',
-    );
+  for (const [tool, reason] of unavailable) ctx.setPartState(tool, 'unavailable', reason);
+  if (ready.size > 0) return;
+  if (unavailable.size > 0) {
+    ctx.setState('unavailable', `no validator can run: ${[...unavailable.keys()].join(', ')}`);
     return;
   }
-  if (unavailable.size === 0) return;
-  const reasons = [...unavailable].map(
-    ([tool, reason]) => `validator "${tool}" is unavailable: ${reason}`,
+  ctx.setState(
+    'unavailable',
+    detected
+      ? 'no validators: none are configured ("validation" in sidecar.config.json), and the workspace has no tsconfig.json or eslint config'
+      : 'no validators: the "validation" setting lists none',
   );
-  const others =
-    ready.size > 0 ? `; ${[...ready.keys()].join(', ')} run${ready.size === 1 ? 's' : ''}` : '';
-  ctx.setState('unavailable', `${reasons.join('; ')}${others}`);
 }
