@@ -7,6 +7,9 @@ import {
   type ResolvedAiOptions,
   resolveAiOptions,
 } from '../sources/ai/provider-config.js';
+import { type LspServerConfig, lspSettingsSchema } from '../sources/diagnostics/lsp-settings.js';
+import { type GitSettings, gitSettingsSchema } from '../sources/git/git-settings.js';
+import { type SearchSettings, searchSettingsSchema } from '../sources/search/search-settings.js';
 import type { Source } from '../sources/source.js';
 import {
   type ResolvedValidationOptions,
@@ -14,6 +17,7 @@ import {
   validationSettingsSchema,
 } from '../sources/validation/validator-config.js';
 import { generateToken, isLoopbackAddress } from './security.js';
+import { integerSetting, numberSetting } from './setting-schemas.js';
 
 /**
  * The settings a user can give on the command line, in `sidecar.config.json` or in `SIDECAR_*`
@@ -22,99 +26,32 @@ import { generateToken, isLoopbackAddress } from './security.js';
 export const settingsSchema = z
   .object({
     host: z.string().min(1, 'must not be empty'),
-    port: integer(0, 65535),
+    port: integerSetting(0, 65535),
     strictPort: z.boolean(),
     token: z.string().min(16, 'must be at least 16 characters').max(512),
     auth: z.boolean(),
     allowOrigins: z.array(z.string().min(1)),
     allowHosts: z.array(z.string().min(1)),
-    heartbeatMs: integer(100, 3_600_000),
-    history: integer(0, 1_000_000),
-    rateLimit: number(0, 1_000_000),
-    rateBurst: integer(1, 10_000_000),
-    maxPayload: integer(1024, 256 * 1024 * 1024),
-    highWaterMark: integer(64 * 1024, 1024 * 1024 * 1024),
+    heartbeatMs: integerSetting(100, 3_600_000),
+    history: integerSetting(0, 1_000_000),
+    rateLimit: numberSetting(0, 1_000_000),
+    rateBurst: integerSetting(1, 10_000_000),
+    maxPayload: integerSetting(1024, 256 * 1024 * 1024),
+    highWaterMark: integerSetting(64 * 1024, 1024 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
-    search: z
-      .object({
-        engine: z.enum(['auto', 'ripgrep', 'builtin'], {
-          error: 'expected one of auto, ripgrep, builtin',
-        }),
-        ripgrepPath: z.string().min(1, 'must not be empty'),
-        maxResults: integer(1, 20_000),
-        maxFileSize: integer(1, 2 ** 40),
-        maxConcurrentPerClient: integer(1, 100),
-      })
-      .partial()
-      .strict(),
+    search: searchSettingsSchema,
     validation: validationSettingsSchema,
     /** AI providers and `ai-response` stream limits; config file or code only. */
     ai: aiSettingsSchema,
-    lsp: z.array(lspServerSchema()).superRefine(uniqueServerNames),
-    maxOpenFiles: integer(0, 1_000_000),
-    git: z
-      .object({
-        debounceMs: integer(0, 60_000),
-        maxDiffBytes: integer(1024, 64 * 1024 * 1024),
-      })
-      .partial()
-      .strict(),
+    lsp: lspSettingsSchema,
+    maxOpenFiles: integerSetting(0, 1_000_000),
+    git: gitSettingsSchema,
   })
   .partial()
   .strict();
 
 export type Settings = z.infer<typeof settingsSchema>;
-
-/** One language server from the `lsp` section of the config file. */
-export type LspServerConfig = z.infer<ReturnType<typeof lspServerSchema>>;
-
-function lspServerSchema() {
-  return z
-    .object({
-      /** Names the server in events and on `system`; `typescript` replaces the built-in one. */
-      name: z
-        .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 letters, digits, . _ or -'),
-      /** An executable on PATH, an absolute path, or a path relative to the root. */
-      command: z.string().min(1, 'must not be empty'),
-      args: z.array(z.string()).optional(),
-      /** File name endings the server handles, each with its dot: `.py`. */
-      extensions: z
-        .array(z.string().regex(/^\.[A-Za-z0-9._-]{1,32}$/, 'expected a file ending such as ".py"'))
-        .min(1, 'name at least one file ending'),
-      /** The LSP language id sent with each file; guessed from the ending when absent. */
-      languageId: z.string().min(1).max(64).optional(),
-      initializationOptions: z.unknown().optional(),
-      /** Answers the server's `workspace/configuration` requests, by dotted section. */
-      settings: z.record(z.string(), z.unknown()).optional(),
-    })
-    .strict();
-}
-
-function uniqueServerNames(servers: { name: string }[], ctx: z.RefinementCtx): void {
-  const seen = new Set<string>();
-  servers.forEach(({ name }, index) => {
-    if (seen.has(name)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `server name "${name}" is used twice`,
-        path: [index, 'name'],
-      });
-    }
-    seen.add(name);
-  });
-}
-
-/** Numbers arrive as strings from flags and variables; the message says what is wanted. */
-function number(min: number, max: number) {
-  const message = `expected a number from ${min} to ${max}`;
-  return z.coerce.number({ error: message }).min(min, message).max(max, message);
-}
-
-function integer(min: number, max: number) {
-  const message = `expected a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
-}
+export type { LspServerConfig };
 
 /** Everything `createSidecar` accepts: the settings plus what only code can pass. */
 export interface SidecarOptions extends Settings {
@@ -147,10 +84,10 @@ export interface ResolvedOptions {
   readonly highWaterMark: number;
   readonly logLevel: Settings['logLevel'] & string;
   /** The git source's settings; unset ones take the source's defaults. */
-  readonly git: Readonly<NonNullable<Settings['git']>>;
+  readonly git: Readonly<GitSettings>;
   readonly discovery: false | { dir: string | undefined };
   /** The `search` source's settings, as given (it fills its own defaults). */
-  readonly search: Readonly<NonNullable<Settings['search']>>;
+  readonly search: Readonly<SearchSettings>;
   readonly logger: Logger;
   readonly sources: Source[] | undefined;
   readonly validation: ResolvedValidationOptions;

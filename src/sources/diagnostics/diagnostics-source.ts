@@ -16,13 +16,14 @@ import type {
 } from '../../protocol.js';
 import { SidecarError } from '../../server/errors.js';
 import { defineMethod } from '../../server/methods.js';
-import { DEFAULTS, type LspServerConfig } from '../../server/options.js';
+import { DEFAULTS } from '../../server/options.js';
 import { childEnvironment } from '../child-environment.js';
 import type { Source, SourceContext, SourceEvent } from '../source.js';
 import { toProtocolDiagnostics } from './diagnostic-conversion.js';
 import { createDiagnosticsStore } from './diagnostics-store.js';
 import { createDocumentSync, type DocumentSync } from './document-sync.js';
 import { createLanguageServer, type LanguageServer } from './language-server.js';
+import type { LspServerConfig } from './lsp-settings.js';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-guard.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restart-policy.js';
 import { type LanguageServerSpec, resolveLanguageServers } from './server-registry.js';

@@ -7,7 +7,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import type { LspServerConfig } from '../../server/options.js';
+import type { LspServerConfig } from './lsp-settings.js';
 
 /** Everything needed to start and feed one language server. */
 export interface LanguageServerSpec {
