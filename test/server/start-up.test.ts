@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type {
   EventMessage,
+  GitStatus,
   ServerMessage,
   SnapshotMessage,
   SourceStateData,
@@ -178,6 +179,21 @@ describe('a client that connects while the sources start', () => {
       .filter((data) => data.name === 'git')
       .map((data) => data.state);
     expect(gitStates).toContain('running');
+  });
+
+  it('git: a lock on the index at start delays the first status, and the snapshot waits for it', async () => {
+    const root = await makeRepository();
+    commitFile(root, 'README.md', 'hello\n', 'first commit');
+    // Left behind by a crashed git: the source waits for it a while, then reads anyway.
+    await writeFile(join(root, '.git', 'index.lock'), '');
+    const { client } = await connectWhileStarting({ root, sources: [createGitSource()] });
+    client.send({ type: 'subscribe', id: 'sub', channel: 'git' });
+    const status = request(client, 'git.status');
+
+    expect((await status).result).toMatchObject({ branch: 'main' });
+    await client.response('sub');
+    const snapshot = expectSnapshotThenInOrder(client, 'git');
+    expect((snapshot.data as GitStatus | null)?.branch).toBe('main');
   });
 
   it('git outside a repository: the snapshot is null and git.status gives the reason', async () => {
