@@ -50,8 +50,17 @@ export interface EventBroadcaster {
     event: E,
     data: EventData<C, E>,
   ): number;
-  /** Registers the provider of a state channel's snapshot. */
-  setSnapshotProvider(channel: Channel, provider: (() => unknown) | undefined): void;
+  /**
+   * Registers the provider of a state channel's snapshot; `ready` tells while the provider
+   * does not know the state yet (its source is starting): it settles once it does.
+   */
+  setSnapshotProvider(
+    channel: Channel,
+    provider: (() => unknown) | undefined,
+    ready?: () => Promise<void> | undefined,
+  ): void;
+  /** Settles once the channel's snapshot holds its source's first state; undefined if it does. */
+  snapshotReady(channel: Channel): Promise<void> | undefined;
   snapshot(channel: Channel): SnapshotMessage | undefined;
   planResume(channel: Channel, since: { epoch: string; seq: number } | undefined): ResumePlan;
   latestSeq(channel: Channel): number;
@@ -87,6 +96,7 @@ interface ChannelState {
   seq: number;
   history: History;
   snapshotProvider?: () => unknown;
+  snapshotReady?: () => Promise<void> | undefined;
   listeners: Set<EventListener>;
 }
 
@@ -189,9 +199,12 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
   return {
     epoch,
     emit: emit as EventBroadcaster['emit'],
-    setSnapshotProvider(channel, provider) {
-      stateOf(channel).snapshotProvider = provider;
+    setSnapshotProvider(channel, provider, ready) {
+      const state = stateOf(channel);
+      state.snapshotProvider = provider;
+      state.snapshotReady = provider ? ready : undefined;
     },
+    snapshotReady: (channel) => states.get(channel)?.snapshotReady?.(),
     snapshot,
     planResume,
     latestSeq: (channel) => states.get(channel)?.seq ?? 0,

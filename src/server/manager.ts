@@ -11,6 +11,7 @@ import {
   type ErrorBody,
   type ErrorCode,
   isChannel,
+  isStateChannel,
   PROTOCOL_VERSION,
   type PublishMessage,
   type RequestMessage,
@@ -24,7 +25,7 @@ import {
 import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError, toErrorBody } from './errors.js';
 import { channelsOf, idOfFrame, parseClientMessage } from './messages.js';
-import type { MethodRegistry } from './methods.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './methods.js';
 import { createOutbound, type OutboundConnection } from './outbound.js';
 import type { Publisher } from './publisher.js';
 import {
@@ -45,6 +46,11 @@ export interface ManagerOptions {
   highWaterMark: number;
   /** Requests a connection may have running at once. */
   maxPendingRequests: number;
+  /**
+   * Longest a subscribe waits for a starting source's first state before its snapshot is sent
+   * anyway; the request timeout by default.
+   */
+  startWaitMs?: number;
 }
 
 /** What the manager knows of a connection, for `connections()` and logs. */
@@ -93,6 +99,11 @@ interface Connection extends OutboundConnection {
   /** Aborts the handlers of requests still running when the connection goes. */
   pending: Set<AbortController>;
   lastRateLimitNotice: number;
+  /**
+   * Subscribes and unsubscribes still waiting for a source to start: later ones wait behind
+   * them, so they take effect in the order they were sent. Undefined when none waits.
+   */
+  waitingSubscribes: Promise<void> | undefined;
 }
 
 export interface ManagerDeps {
@@ -196,6 +207,54 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
 
   function handleSubscribe(connection: Connection, message: SubscribeMessage): void {
     const names = requireChannels(message, 'subscribe');
+    const starting = names.flatMap((channel) => broadcaster.snapshotReady(channel) ?? []);
+    if (starting.length === 0 && !connection.waitingSubscribes) {
+      subscribe(connection, message, names);
+      return;
+    }
+    // A snapshot taken now would hold a state the source does not know yet: wait for it. The
+    // other channels start where they stood on arrival, so what they send meanwhile is replayed.
+    const arrivedAt = new Map(
+      names
+        .filter((channel) => !isStateChannel(channel))
+        .map((channel) => [
+          channel,
+          { epoch: broadcaster.epoch, seq: broadcaster.latestSeq(channel) },
+        ]),
+    );
+    inOrder(connection, message.id, async () => {
+      await settledWithin(Promise.all(starting), options.startWaitMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+      // A connection that closed meanwhile must not be added back to the subscribers.
+      if (!connection.closing) subscribe(connection, message, names, arrivedAt);
+    });
+  }
+
+  /** Runs `step` after the connection's waiting subscribes, unless it has closed by then. */
+  function inOrder(
+    connection: Connection,
+    id: string | undefined,
+    step: () => void | Promise<void>,
+  ): void {
+    const previous = connection.waitingSubscribes ?? Promise.resolve();
+    const next = previous
+      .then(async () => {
+        if (!connection.closing) await step();
+      })
+      .catch((error: unknown) => {
+        if (!connection.closing) sendError(connection, id, toErrorBody(error));
+      })
+      .finally(() => {
+        if (connection.waitingSubscribes === next) connection.waitingSubscribes = undefined;
+      });
+    connection.waitingSubscribes = next;
+  }
+
+  function subscribe(
+    connection: Connection,
+    message: SubscribeMessage,
+    names: Channel[],
+    arrivedAt?: Map<Channel, { epoch: string; seq: number }>,
+  ): void {
     const following = subscribers.channelsOf(connection).length;
     const added = names.filter((name) => !subscribers.has(connection, name)).length;
     if (following + added > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
@@ -216,7 +275,9 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       const lastSeen = since?.seq[channel];
       const plan = broadcaster.planResume(
         channel,
-        since && lastSeen !== undefined ? { epoch: since.epoch, seq: lastSeen } : undefined,
+        since && lastSeen !== undefined
+          ? { epoch: since.epoch, seq: lastSeen }
+          : arrivedAt?.get(channel),
       );
       // All of this runs in one tick, so no live event can slip in between the snapshot or
       // replay and the subscription: the client sees each seq once, in order.
@@ -234,6 +295,18 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
 
   function handleUnsubscribe(connection: Connection, message: UnsubscribeMessage): void {
     const names = requireChannels(message, 'unsubscribe');
+    if (connection.waitingSubscribes) {
+      inOrder(connection, message.id, () => unsubscribe(connection, message, names));
+      return;
+    }
+    unsubscribe(connection, message, names);
+  }
+
+  function unsubscribe(
+    connection: Connection,
+    message: UnsubscribeMessage,
+    names: Channel[],
+  ): void {
     for (const channel of names) subscribers.remove(channel, connection);
     if (message.id !== undefined) {
       const result: UnsubscribeResult = { channels: names };
@@ -406,6 +479,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       closing: false,
       pending: new Set(),
       lastRateLimitNotice: 0,
+      waitingSubscribes: undefined,
       replayAllowance: 0,
     };
     connections.add(connection);
@@ -486,4 +560,23 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       wss.close();
     },
   };
+}
+
+/** Resolves once `promise` has settled, or after `ms`, whichever is first. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    // Nothing waits for this but a subscribe: it must not keep a stopping process alive.
+    timer.unref();
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
 }

@@ -4,7 +4,11 @@ import type { Source, SourceContext } from '../sources/source.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import type { MethodRegistry } from './methods.js';
 
-/** Starts and stops the sources, and keeps each one's state for `server.info` and `system`. */
+/**
+ * Starts and stops the sources, and keeps each one's state for `server.info` and `system`.
+ * While a source starts, calls to its methods and the first snapshot of its channel wait for
+ * its start to settle, so a client that connects early gets the answers of the started source.
+ */
 export interface SourceRunner {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -20,6 +24,8 @@ export function createSourceRunner(deps: {
 }): SourceRunner {
   const { sources, broadcaster, log } = deps;
   const states = new Map<string, SourceStateData>();
+  /** The start of each source still starting; it settles (never rejects) once start has. */
+  const starting = new Map<Source, Promise<void>>();
 
   function setState(name: string, channel: Channel, state: SourceState, message?: string): void {
     const previous = states.get(name);
@@ -34,8 +40,13 @@ export function createSourceRunner(deps: {
   }
 
   for (const source of sources) {
-    for (const method of source.methods ?? []) deps.methods.register(method);
-    if (source.snapshot) broadcaster.setSnapshotProvider(source.channel, () => source.snapshot!());
+    const started = () => starting.get(source);
+    for (const method of source.methods ?? []) {
+      deps.methods.register(method, { name: source.name, started });
+    }
+    if (source.snapshot) {
+      broadcaster.setSnapshotProvider(source.channel, () => source.snapshot!(), started);
+    }
   }
 
   function contextFor(source: Source): SourceContext {
@@ -50,24 +61,30 @@ export function createSourceRunner(deps: {
     };
   }
 
+  async function startOne(source: Source): Promise<void> {
+    setState(source.name, source.channel, 'starting');
+    try {
+      await source.start(contextFor(source));
+      if (states.get(source.name)?.state === 'starting')
+        setState(source.name, source.channel, 'running');
+    } catch (error) {
+      // One source that cannot run must not stop the others.
+      setState(
+        source.name,
+        source.channel,
+        'unavailable',
+        error instanceof Error ? error.message : String(error),
+      );
+    }
+  }
+
   return {
     async start() {
       await Promise.all(
-        sources.map(async (source) => {
-          setState(source.name, source.channel, 'starting');
-          try {
-            await source.start(contextFor(source));
-            if (states.get(source.name)?.state === 'starting')
-              setState(source.name, source.channel, 'running');
-          } catch (error) {
-            // One source that cannot run must not stop the others.
-            setState(
-              source.name,
-              source.channel,
-              'unavailable',
-              error instanceof Error ? error.message : String(error),
-            );
-          }
+        sources.map((source) => {
+          const start = startOne(source).finally(() => starting.delete(source));
+          starting.set(source, start);
+          return start;
         }),
       );
     },

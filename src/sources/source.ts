@@ -35,6 +35,11 @@ export interface SourceContext {
 export interface Source {
   readonly name: string;
   readonly channel: Channel;
+  /**
+   * Resolves (or rejects, when the source cannot run) once the source knows its first state.
+   * Until then, calls to its methods and snapshots of its channel wait for it, so resolving
+   * early would have them answered with a state the source does not know yet.
+   */
   start(ctx: SourceContext): Promise<void>;
   stop(): Promise<void>;
   /** State channels: the whole current state, sent to a fresh subscriber as a `snapshot`. */

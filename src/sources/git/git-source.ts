@@ -61,6 +61,9 @@ interface Session {
   /** Why the last refresh failed, while it has not succeeded since. */
   failure: string | null;
   closed: boolean;
+  /** Settles once the first refresh has read the status, failed, or the session closed. */
+  firstReading: Promise<void>;
+  firstReadingKnown: () => void;
 }
 
 export function createGitSource(options: GitSourceOptions = {}): Source {
@@ -108,6 +111,7 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
     current.failure = null;
     for (const change of changes) ctx.emit(change.event, change.data);
     ctx.setState('running');
+    current.firstReadingKnown();
   }
 
   /**
@@ -125,6 +129,14 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
   }
 
   async function onRefreshError(current: Session, error: unknown): Promise<void> {
+    try {
+      await reportRefreshError(current, error);
+    } finally {
+      current.firstReadingKnown();
+    }
+  }
+
+  async function reportRefreshError(current: Session, error: unknown): Promise<void> {
     if (current.closed || !ctx || !git) return;
     const lookup = await findRepository(ctx.root, git);
     if (current.closed) return;
@@ -141,6 +153,10 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
   }
 
   async function activate(repository: Repository, myGeneration: number): Promise<void> {
+    let firstReadingKnown = () => {};
+    const firstReading = new Promise<void>((resolve) => {
+      firstReadingKnown = resolve;
+    });
     const current: Session = {
       repository,
       reader: createStatusReader({ git: git!, repository, maxPaths: settings.maxPaths }),
@@ -155,6 +171,8 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
       indexLockedSince: null,
       failure: null,
       closed: false,
+      firstReading,
+      firstReadingKnown,
     };
     session = current;
     const watcher = await watchGitDir({
@@ -168,6 +186,9 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
     }
     current.watcher = watcher;
     await current.scheduler.refreshNow();
+    // A first refresh that found the index locked has read nothing yet; start is not done
+    // before the status is known (a snapshot of null would say "no repository").
+    await current.firstReading;
   }
 
   async function closeSession(): Promise<void> {
@@ -175,6 +196,7 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
     if (!current) return;
     session = null;
     current.closed = true;
+    current.firstReadingKnown();
     await current.scheduler.dispose();
     await current.watcher?.close();
   }
