@@ -75,6 +75,8 @@ export async function settingsFromConfigFile(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicitFile) return {};
     throw new OptionsError(`cannot read config file ${file}: ${(error as Error).message}`);
   }
+  // Editors on Windows may save a byte-order mark, which JSON.parse refuses.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -222,7 +222,7 @@ const SECRET_SETTINGS = new Set(['token', 'apiKey', 'headers']);
 export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
   const settings = parseSettings(pickSettings(options), (key) => `option "${key}"`);
   const root = resolve(options.root ?? process.cwd());
-  if (!isDirectory(root)) throw new OptionsError(`invalid root: "${root}" is not a folder`);
+  requireRootFolder(root);
   const host = settings.host ?? DEFAULTS.host;
   const auth = settings.auth ?? true;
   if (!auth && !isLoopbackAddress(host)) {
@@ -287,6 +287,11 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Throws OptionsError unless `root` is an existing folder. */
+export function requireRootFolder(root: string): void {
+  if (!isDirectory(root)) throw new OptionsError(`invalid root: "${root}" is not a folder`);
 }
 
 function isDirectory(path: string): boolean {

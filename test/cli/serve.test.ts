@@ -194,6 +194,14 @@ describe('bad flags and config', () => {
     expect(result.stderr()).toMatch(message);
   });
 
+  it('says that a --root naming a file is not a folder', async () => {
+    const file = join(await tempDir(), 'notes.txt');
+    await writeFile(file, 'hello');
+    const result = run(['serve', '--root', file]);
+    expect(await result.exited).toBe(2);
+    expect(result.stderr()).toBe(`sidecar: invalid root: "${file}" is not a folder\n`);
+  });
+
   it('refuses a deeply nested config file with one short line', async () => {
     const depth = 20_000;
     const nested = `${'['.repeat(depth)}1${']'.repeat(depth)}`;

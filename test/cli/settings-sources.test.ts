@@ -57,6 +57,12 @@ describe('settings from sidecar.config.json', () => {
     expect(await settingsFromConfigFile(root)).toEqual({ port: 4100, allowHosts: ['a.lan'] });
   });
 
+  it('accepts a file that starts with a UTF-8 byte-order mark', async () => {
+    const root = await makeTempDir();
+    await writeFile(join(root, 'sidecar.config.json'), `\uFEFF${JSON.stringify({ port: 4100 })}`);
+    expect(await settingsFromConfigFile(root)).toEqual({ port: 4100 });
+  });
+
   it('is empty when there is no file, and names the key that is wrong', async () => {
     const root = await makeTempDir();
     expect(await settingsFromConfigFile(root)).toEqual({});
