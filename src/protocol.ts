@@ -93,6 +93,10 @@ export const CLOSE_CODES = {
   NORMAL: 1000,
   /** The server is shutting down. */
   GOING_AWAY: 1001,
+  /** A frame broke the WebSocket protocol (reserved bits, bad opcode, unmasked, ...). */
+  PROTOCOL_ERROR: 1002,
+  /** A text frame that is not valid UTF-8. */
+  INVALID_PAYLOAD: 1007,
   /** Sustained flooding well past the rate limit. */
   POLICY_VIOLATION: 1008,
   /** An inbound frame larger than the maximum payload. */
