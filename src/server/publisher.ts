@@ -9,6 +9,7 @@ import {
 } from '../protocol.js';
 import type { Source } from '../sources/source.js';
 import type { EventBroadcaster } from './broadcaster.js';
+import { checkPublishDepth } from './data-depth.js';
 import { SidecarError } from './errors.js';
 import { parseOrThrow } from './validation.js';
 
@@ -66,6 +67,7 @@ export function createPublisher(
           { channel },
         );
       }
+      checkPublishDepth(data);
       for (const guard of guards.get(channel) ?? []) guard(event, data);
       const seq = broadcaster.emit(channel, event as never, (data ?? null) as never);
       return { channel, seq };
