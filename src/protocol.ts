@@ -69,6 +69,12 @@ export function isPublishableChannel(name: string): boolean {
   return name === 'ai-response' || isCustomChannel(name);
 }
 
+/**
+ * How deeply a published event's `data` may nest arrays and objects (`{"a":[1]}` is 2 levels).
+ * Deeper data is refused with INVALID_PARAMS before it gets a seq.
+ */
+export const MAX_PUBLISH_DEPTH = 128;
+
 // ---------------------------------------------------------------------------------------------
 // Error and close codes
 
