@@ -66,6 +66,11 @@ interface Instance {
   process: LspConnection;
   progress: ProgressTracker;
   pull: PullDiagnostics | undefined;
+  /** Pull diagnostics as offered in `initialize` and as registered later (which wins). */
+  staticPull: DiagnosticOptions | undefined;
+  registeredPull: DiagnosticOptions | undefined;
+  /** The options `pull` runs with, to tell a real change from a repeated registration. */
+  pullKey: string | undefined;
   /** Whether the server wants `didSave` (a change on disk is a save), and with the text. */
   save: { includeText: boolean } | undefined;
   /** `initialize` has been answered: the server may be reported `running`. */
@@ -124,7 +129,12 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
     };
   }
 
-  function enablePull(instance: Instance, provider: DiagnosticOptions | undefined): void {
+  /** Starts, restarts or stops pulling to match the server's offer and registrations. */
+  function updatePull(instance: Instance): void {
+    const provider = instance.registeredPull ?? instance.staticPull;
+    const key = provider ? JSON.stringify(provider) : undefined;
+    if (key === instance.pullKey) return;
+    instance.pullKey = key;
     instance.pull?.dispose();
     instance.pull = provider
       ? createPullDiagnostics({
@@ -155,6 +165,9 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
       process: server,
       progress: createProgressTracker(() => reportRunning(instance)),
       pull: undefined,
+      staticPull: undefined,
+      registeredPull: undefined,
+      pullKey: undefined,
       save: undefined,
       initialized: false,
     };
@@ -175,7 +188,10 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
         options.onDiagnostics(params.uri, params.diagnostics);
       },
       onProgress: (token, value) => instance.progress.update(token, value),
-      onPullDiagnostics: (provider) => enablePull(instance, provider),
+      onPullDiagnostics(provider) {
+        instance.registeredPull = provider;
+        if (instance.initialized) updatePull(instance);
+      },
       onDiagnosticRefresh: () => instance.pull?.refresh(),
     });
     connection.listen();
@@ -213,7 +229,8 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
       }
       instance.save = saveOptionsOf(result?.capabilities?.textDocumentSync);
       const provider = result?.capabilities?.diagnosticProvider;
-      if (provider && typeof provider === 'object') enablePull(instance, provider);
+      if (provider && typeof provider === 'object') instance.staticPull = provider;
+      updatePull(instance);
       reportRunning(instance);
       await documents.attach(sender(instance));
     } catch (error) {
