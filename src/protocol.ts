@@ -8,8 +8,11 @@ import type {
   AiChunkData,
   AiDoneData,
   AiErrorData,
+  DiagnosticsActivityData,
   DiagnosticsSnapshot,
   DiagnosticsUpdatedData,
+  DiagnosticsWaitParams,
+  DiagnosticsWaitResult,
   GitBranchData,
   GitCommitData,
   GitStatus,
@@ -167,6 +170,7 @@ export interface ChannelEventMap {
     disconnected: SystemConnectedData;
     shutdown: SystemShutdownData;
     source: SourceStateData;
+    diagnostics: DiagnosticsActivityData;
   };
 }
 
@@ -198,6 +202,7 @@ export interface ServerInfo {
 export interface MethodMap {
   'server.info': { params: Record<string, never> | undefined; result: ServerInfo };
   'diagnostics.get': { params: { file?: string } | undefined; result: DiagnosticsSnapshot };
+  'diagnostics.wait': { params: DiagnosticsWaitParams | undefined; result: DiagnosticsWaitResult };
   'git.status': { params: Record<string, never> | undefined; result: GitStatus };
   'git.log': {
     params: { limit?: number } | undefined;
