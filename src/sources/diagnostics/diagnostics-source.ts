@@ -9,6 +9,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type {
+  Diagnostic,
   DiagnosticsSnapshot,
   FileEventData,
   FileEventKind,
@@ -87,6 +88,13 @@ const waitParams = z
   ])
   .transform((params) => params ?? {});
 
+/** Whether two sets differ at most in their hints. */
+function sameWithoutHints(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  const withoutHints = (set: readonly Diagnostic[]) =>
+    JSON.stringify(set.filter((d) => d.severity !== 'hint'));
+  return withoutHints(a) === withoutHints(b);
+}
+
 /** One language server and what belongs to it. */
 interface Running {
   spec: LanguageServerSpec;
@@ -103,6 +111,8 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
   let stopListening: (() => void) | undefined;
   let startup: AbortController | undefined;
   let activity: Activity | undefined;
+  /** Per server and URI, the document version its last report was about. */
+  const reportedVersions = new Map<string, number>();
 
   function publish(
     ctx: SourceContext,
@@ -114,7 +124,17 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     const file = paths.fileOf(uri);
     if (file === undefined) return; // outside the workspace (a library's types, say)
     const diagnostics = toProtocolDiagnostics(raw);
+    // Was the file's text changed since the server last reported on it?
+    const key = `${server}\0${uri}`;
+    const version = running.find((r) => r.spec.name === server)?.documents.versionOf(uri);
+    const edited = version === undefined || reportedVersions.get(key) !== version;
+    if (version === undefined) reportedVersions.delete(key);
+    else reportedVersions.set(key, version);
+    const previous = store.filesOf(server, file)[0]?.diagnostics ?? [];
     if (!store.set({ file, uri, server, diagnostics })) return;
+    // Hints coming and going in a file nobody edited (deprecations, unused names) are kept
+    // for snapshots but not sent: tsserver does that to many files on every edit.
+    if (!edited && sameWithoutHints(previous, diagnostics)) return;
     try {
       ctx.emit('updated', { file, uri, server, diagnostics, summary: store.summary() });
     } catch (error) {
