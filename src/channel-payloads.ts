@@ -40,6 +40,25 @@ export interface DiagnosticsFileEntry {
 export interface DiagnosticsUpdatedData extends DiagnosticsFileEntry {
   summary: DiagnosticsSummary;
 }
+/** Whether language servers are still at work (`checking`) or have answered for everything (`idle`). */
+export type DiagnosticsActivityState = 'checking' | 'idle';
+/** `system` `diagnostics`: sent when the overall or a server's activity changes. */
+export interface DiagnosticsActivityData {
+  state: DiagnosticsActivityState;
+  servers: { name: string; state: DiagnosticsActivityState }[];
+}
+/** `diagnostics.wait` params: root-relative files to wait for (all when absent). */
+export interface DiagnosticsWaitParams {
+  files?: string[];
+  timeoutMs?: number;
+}
+/** `diagnostics.wait` result: `settled` is false when `timeoutMs` ran out first. */
+export interface DiagnosticsWaitResult {
+  settled: boolean;
+  state: DiagnosticsActivityState;
+  /** Files still waited for, root-relative (of those asked about, when files were given). */
+  pending: string[];
+}
 /** The `diagnostics` snapshot and the result of `diagnostics.get`: every file with problems. */
 export interface DiagnosticsSnapshot {
   files: DiagnosticsFileEntry[];

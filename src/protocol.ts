@@ -8,8 +8,11 @@ import type {
   AiChunkData,
   AiDoneData,
   AiErrorData,
+  DiagnosticsActivityData,
   DiagnosticsSnapshot,
   DiagnosticsUpdatedData,
+  DiagnosticsWaitParams,
+  DiagnosticsWaitResult,
   GitBranchData,
   GitCommitData,
   GitStatus,
@@ -177,6 +180,7 @@ export interface ChannelEventMap {
     disconnected: SystemConnectedData;
     shutdown: SystemShutdownData;
     source: SourceStateData;
+    diagnostics: DiagnosticsActivityData;
   };
 }
 
@@ -208,6 +212,7 @@ export interface ServerInfo {
 export interface MethodMap {
   'server.info': { params: Record<string, never> | undefined; result: ServerInfo };
   'diagnostics.get': { params: { file?: string } | undefined; result: DiagnosticsSnapshot };
+  'diagnostics.wait': { params: DiagnosticsWaitParams | undefined; result: DiagnosticsWaitResult };
   'git.status': { params: Record<string, never> | undefined; result: GitStatus };
   'git.log': {
     params: { limit?: number } | undefined;

@@ -1,10 +1,15 @@
 /**
  * One language server process and the JSON-RPC connection over its stdio. The process runs in
  * its own process group, so stopping it also stops what it started (tsserver is a grandchild),
- * and a server that dies leaves nothing behind.
+ * and a server that dies leaves nothing behind. It also gets a temp folder of its own
+ * (TMPDIR, TMP, TEMP), removed when it exits: typescript-language-server makes a folder there at
+ * every start and never removes it.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createProtocolConnection,
   type Message,
@@ -49,6 +54,8 @@ const STDERR_TAIL_BYTES = 2048;
 
 /** Process groups still alive, killed if the sidecar process exits without stopping them. */
 const liveGroups = new Set<number>();
+/** Temp folders of servers still alive, removed then too. */
+const liveTempFolders = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -56,7 +63,29 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const pid of liveGroups) killGroup(pid);
+    for (const folder of liveTempFolders) removeTempFolder(folder);
   });
+}
+
+/** A fresh temp folder for one server process, or undefined when none can be made. */
+function makeTempFolder(log: Logger): string | undefined {
+  try {
+    const folder = mkdtempSync(join(tmpdir(), 'sidecar-lsp-'));
+    liveTempFolders.add(folder);
+    return folder;
+  } catch (error) {
+    log.debug(`no temp folder of its own: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function removeTempFolder(folder: string): void {
+  liveTempFolders.delete(folder);
+  try {
+    rmSync(folder, { recursive: true, force: true });
+  } catch {
+    // a file still held open (Windows): it is in the OS temp folder all the same
+  }
 }
 
 /** SIGKILL to the group led by `pid` (the child and every process it started). */
@@ -101,9 +130,13 @@ const jsonRpcDecoder = {
 export function startLspProcess(options: LspProcessOptions): LspConnection {
   const { log } = options;
   installExitHook();
+  const tempFolder = makeTempFolder(log);
+  const env = tempFolder
+    ? { ...options.env, TMPDIR: tempFolder, TMP: tempFolder, TEMP: tempFolder }
+    : options.env;
   const child: ChildProcess = spawn(options.command, [...options.args], {
     cwd: options.cwd,
-    env: options.env,
+    env,
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group: we can kill the server together with its children.
     detached: process.platform !== 'win32',
@@ -129,6 +162,7 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
         killGroup(pid); // whatever the server started dies with it
         liveGroups.delete(pid);
       }
+      if (tempFolder) removeTempFolder(tempFolder);
       // Its last words on stderr may still be in the pipe: they explain the crash.
       await Promise.race([closed, new Promise((wait) => setTimeout(wait, 500).unref())]);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -138,7 +172,10 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       // A spawn failure: no 'exit' follows.
-      if (child.pid === undefined) resolve();
+      if (child.pid === undefined) {
+        if (tempFolder) removeTempFolder(tempFolder);
+        resolve();
+      }
       fault({ kind: 'spawn', message: `could not be started: ${error.message}`, code: error.code });
     });
   });
