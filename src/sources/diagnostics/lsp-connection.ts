@@ -4,7 +4,6 @@
  * and a server that dies leaves nothing behind.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import {
   createProtocolConnection,
   type Message,
@@ -12,6 +11,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+import { spawnChild } from '../../core/child-process.js';
 import type { Logger } from '../../logger.js';
 import { createMessageGuard, type MessageLimits, ServerOutputError } from './message-guard.js';
 
@@ -19,6 +19,7 @@ export interface LspProcessOptions {
   command: string;
   args: readonly string[];
   cwd: string;
+  /** The environment to start from; the runner takes the sidecar's token out of it. */
   env: NodeJS.ProcessEnv;
   limits: MessageLimits;
   log: Logger;
@@ -45,27 +46,6 @@ export interface LspConnection {
 
 /** Server stderr kept to explain a crash. */
 const STDERR_TAIL_BYTES = 2048;
-
-/** Process groups still alive, killed if the sidecar process exits without stopping them. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const pid of liveGroups) killGroup(pid);
-  });
-}
-
-/** SIGKILL to the group led by `pid` (the child and every process it started). */
-function killGroup(pid: number): void {
-  try {
-    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
-  } catch {
-    // ESRCH: every process of the group is gone already.
-  }
-}
 
 /** Accepts only JSON-RPC 2.0 requests, responses and notifications. */
 const jsonRpcDecoder = {
@@ -99,17 +79,19 @@ const jsonRpcDecoder = {
 
 export function startLspProcess(options: LspProcessOptions): LspConnection {
   const { log } = options;
-  installExitHook();
-  const child: ChildProcess = spawn(options.command, [...options.args], {
+  // Its own process group: the server dies together with its children, also when the sidecar
+  // exits without stopping it.
+  const started = spawnChild({
+    command: options.command,
+    args: options.args,
     cwd: options.cwd,
-    env: options.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // Its own process group: we can kill the server together with its children.
-    detached: process.platform !== 'win32',
-    windowsHide: true,
+    baseEnv: options.env,
+    stdin: 'pipe',
+    processGroup: true,
+    killGroupOnExit: true,
   });
-  const pid = child.pid;
-  if (pid !== undefined) liveGroups.add(pid);
+  const child = started.process;
+  const pid = started.pid;
 
   let faultListener: ((fault: ConnectionFault) => void) | undefined;
   let settled = false;
@@ -124,10 +106,7 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<void>((resolve) => {
     child.once('exit', async (code, signal) => {
-      if (pid !== undefined) {
-        killGroup(pid); // whatever the server started dies with it
-        liveGroups.delete(pid);
-      }
+      started.signal('SIGKILL'); // whatever the server started dies with it
       // Its last words on stderr may still be in the pipe: they explain the crash.
       await Promise.race([closed, new Promise((wait) => setTimeout(wait, 500).unref())]);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -142,8 +121,8 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     });
   });
 
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
     stderrTail = (stderrTail + text).slice(-STDERR_TAIL_BYTES);
     log.debug(`stderr: ${text.trimEnd()}`);
   });
@@ -155,7 +134,7 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     const kind = error instanceof ServerOutputError ? error.kind : 'malformed';
     fault({ kind, message: error.message });
   });
-  child.stdout!.pipe(guard);
+  child.stdout.pipe(guard);
 
   const connection = createProtocolConnection(
     new StreamMessageReader(guard, { charset: 'utf-8', contentTypeDecoder: jsonRpcDecoder }),
@@ -179,9 +158,9 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     settled = true;
     faultListener = undefined;
     connection.dispose();
-    child.stdout!.unpipe(guard);
+    child.stdout.unpipe(guard);
     guard.destroy();
-    if (pid !== undefined) killGroup(pid);
+    if (pid !== undefined) started.signal('SIGKILL');
     else child.kill('SIGKILL');
   }
 
