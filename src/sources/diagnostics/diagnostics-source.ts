@@ -8,6 +8,7 @@
 
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { childEnvironment } from '../../core/child-environment.js';
 import type {
   Diagnostic,
   DiagnosticsSnapshot,
@@ -18,7 +19,6 @@ import type {
 import { SidecarError } from '../../server/errors.js';
 import { defineMethod } from '../../server/methods.js';
 import { DEFAULTS } from '../../server/options.js';
-import { childEnvironment } from '../child-environment.js';
 import type { Source, SourceContext, SourceEvent } from '../source.js';
 import { type Activity, createActivity } from './activity.js';
 import { toProtocolDiagnostics } from './diagnostic-conversion.js';

@@ -6,7 +6,6 @@
  * every start and never removes it.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +16,16 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+import { spawnChild } from '../../core/child-process.js';
+import { previewValue } from '../../core/value-preview.js';
 import type { Logger } from '../../logger.js';
-import { previewValue } from '../../value-preview.js';
 import { createMessageGuard, type MessageLimits, ServerOutputError } from './message-guard.js';
 
 export interface LspProcessOptions {
   command: string;
   args: readonly string[];
   cwd: string;
+  /** The environment to start from; the runner takes the sidecar's token out of it. */
   env: NodeJS.ProcessEnv;
   limits: MessageLimits;
   log: Logger;
@@ -52,9 +53,7 @@ export interface LspConnection {
 /** Server stderr kept to explain a crash. */
 const STDERR_TAIL_BYTES = 2048;
 
-/** Process groups still alive, killed if the sidecar process exits without stopping them. */
-const liveGroups = new Set<number>();
-/** Temp folders of servers still alive, removed then too. */
+/** Temp folders of servers still alive, removed if the sidecar process exits without stopping them. */
 const liveTempFolders = new Set<string>();
 let exitHookInstalled = false;
 
@@ -62,7 +61,6 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const pid of liveGroups) killGroup(pid);
     for (const folder of liveTempFolders) removeTempFolder(folder);
   });
 }
@@ -85,15 +83,6 @@ function removeTempFolder(folder: string): void {
     rmSync(folder, { recursive: true, force: true });
   } catch {
     // a file still held open (Windows): it is in the OS temp folder all the same
-  }
-}
-
-/** SIGKILL to the group led by `pid` (the child and every process it started). */
-function killGroup(pid: number): void {
-  try {
-    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
-  } catch {
-    // ESRCH: every process of the group is gone already.
   }
 }
 
@@ -131,19 +120,20 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
   const { log } = options;
   installExitHook();
   const tempFolder = makeTempFolder(log);
-  const env = tempFolder
-    ? { ...options.env, TMPDIR: tempFolder, TMP: tempFolder, TEMP: tempFolder }
-    : options.env;
-  const child: ChildProcess = spawn(options.command, [...options.args], {
+  // Its own process group: the server dies together with its children, also when the sidecar
+  // exits without stopping it.
+  const started = spawnChild({
+    command: options.command,
+    args: options.args,
     cwd: options.cwd,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // Its own process group: we can kill the server together with its children.
-    detached: process.platform !== 'win32',
-    windowsHide: true,
+    baseEnv: options.env,
+    ...(tempFolder ? { env: { TMPDIR: tempFolder, TMP: tempFolder, TEMP: tempFolder } } : {}),
+    stdin: 'pipe',
+    processGroup: true,
+    killGroupOnExit: true,
   });
-  const pid = child.pid;
-  if (pid !== undefined) liveGroups.add(pid);
+  const child = started.process;
+  const pid = started.pid;
 
   let faultListener: ((fault: ConnectionFault) => void) | undefined;
   let settled = false;
@@ -158,10 +148,7 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<void>((resolve) => {
     child.once('exit', async (code, signal) => {
-      if (pid !== undefined) {
-        killGroup(pid); // whatever the server started dies with it
-        liveGroups.delete(pid);
-      }
+      started.signal('SIGKILL'); // whatever the server started dies with it
       if (tempFolder) removeTempFolder(tempFolder);
       // Its last words on stderr may still be in the pipe: they explain the crash.
       await Promise.race([closed, new Promise((wait) => setTimeout(wait, 500).unref())]);
@@ -180,8 +167,8 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     });
   });
 
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
     stderrTail = (stderrTail + text).slice(-STDERR_TAIL_BYTES);
     log.debug(`stderr: ${text.trimEnd()}`);
   });
@@ -193,7 +180,7 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     const kind = error instanceof ServerOutputError ? error.kind : 'malformed';
     fault({ kind, message: error.message });
   });
-  child.stdout!.pipe(guard);
+  child.stdout.pipe(guard);
 
   const connection = createProtocolConnection(
     new StreamMessageReader(guard, { charset: 'utf-8', contentTypeDecoder: jsonRpcDecoder }),
@@ -217,9 +204,9 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     settled = true;
     faultListener = undefined;
     connection.dispose();
-    child.stdout!.unpipe(guard);
+    child.stdout.unpipe(guard);
     guard.destroy();
-    if (pid !== undefined) killGroup(pid);
+    if (pid !== undefined) started.signal('SIGKILL');
     else child.kill('SIGKILL');
   }
 
