@@ -31,7 +31,7 @@ export type EventListener = (event: {
 
 /** What a subscriber is sent when it (re)subscribes to a channel. */
 export interface ResumePlan {
-  /** Held events to send first, oldest first, with their original seq. */
+  /** Held events to send first, oldest first, with their original seq (at most the limit). */
   replay: HistoryEntry[];
   /** True when some events the subscriber missed can no longer be sent. */
   gap: boolean;
@@ -53,7 +53,12 @@ export interface EventBroadcaster {
   /** Registers the provider of a state channel's snapshot. */
   setSnapshotProvider(channel: Channel, provider: (() => unknown) | undefined): void;
   snapshot(channel: Channel): SnapshotMessage | undefined;
-  planResume(channel: Channel, since: { epoch: string; seq: number } | undefined): ResumePlan;
+  /** What to send a subscriber resuming from `since`; `limit` caps the events in `replay`. */
+  planResume(
+    channel: Channel,
+    since: { epoch: string; seq: number } | undefined,
+    limit?: number,
+  ): ResumePlan;
   latestSeq(channel: Channel): number;
   /** Builtin channels and every custom channel seen so far. */
   channels(): Channel[];
@@ -152,6 +157,7 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
   function planResume(
     channel: Channel,
     since: { epoch: string; seq: number } | undefined,
+    limit = Number.POSITIVE_INFINITY,
   ): ResumePlan {
     // Looking up a channel must not create it: subscribers would use up the custom-channel quota.
     const state = states.get(channel);
@@ -173,8 +179,8 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     const sameEpoch = since.epoch === epoch;
     const after = sameEpoch ? since.seq : 0;
     if (sameEpoch && after === latestSeq) return { replay: [], gap: false, latestSeq };
-    const held = after < latestSeq ? state?.history.after(after) : undefined;
-    const complete = held !== undefined && held.length === latestSeq - after;
+    const held = after < latestSeq ? state?.history.after(after, limit) : undefined;
+    const complete = held !== undefined && held.length === Math.min(limit, latestSeq - after);
     if (complete && sameEpoch) return { replay: held, gap: false, latestSeq };
     if (isStateChannel(channel)) {
       return { replay: [], gap: true, snapshot: snapshotFrame(), latestSeq };
@@ -183,7 +189,7 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     if (!state || after > latestSeq) return { replay: [], gap: true, latestSeq };
     // A stream channel has no state to send instead: send what is still held.
     const oldestHeld = latestSeq - state.history.size;
-    return { replay: held ?? state.history.after(oldestHeld) ?? [], gap: true, latestSeq };
+    return { replay: held ?? state.history.after(oldestHeld, limit) ?? [], gap: true, latestSeq };
   }
 
   return {

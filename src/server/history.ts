@@ -11,10 +11,10 @@ export interface HistoryEntry {
 export interface History {
   push(entry: HistoryEntry): void;
   /**
-   * Every held event after `seq`, oldest first, or `undefined` when some of them were already
-   * dropped (a gap the caller must report).
+   * Every held event after `seq` (the first `limit` of them), oldest first, or `undefined` when
+   * some of them were already dropped (a gap the caller must report).
    */
-  after(seq: number): HistoryEntry[] | undefined;
+  after(seq: number, limit?: number): HistoryEntry[] | undefined;
   readonly size: number;
 }
 
@@ -41,7 +41,7 @@ export function createHistory(capacity: number, maxBytes = Number.POSITIVE_INFIN
       size++;
       bytes += entry.frame.length;
     },
-    after(seq) {
+    after(seq, limit = Number.POSITIVE_INFINITY) {
       if (size === 0) return [];
       const oldest = at(0).seq;
       const newest = at(size - 1).seq;
@@ -49,7 +49,8 @@ export function createHistory(capacity: number, maxBytes = Number.POSITIVE_INFIN
       if (seq < oldest - 1) return undefined;
       // seqs are contiguous, so the first wanted entry sits at a known offset.
       const out: HistoryEntry[] = [];
-      for (let i = seq - oldest + 1; i < size; i++) out.push(at(i));
+      const end = Math.min(size, seq - oldest + 1 + limit);
+      for (let i = seq - oldest + 1; i < end; i++) out.push(at(i));
       return out;
     },
     get size() {
