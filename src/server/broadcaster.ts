@@ -31,7 +31,7 @@ export type EventListener = (event: {
 
 /** What a subscriber is sent when it (re)subscribes to a channel. */
 export interface ResumePlan {
-  /** Held events to send first, oldest first, with their original seq. */
+  /** Held events to send first, oldest first, with their original seq (at most the limit). */
   replay: HistoryEntry[];
   /** True when some events the subscriber missed can no longer be sent. */
   gap: boolean;
@@ -62,7 +62,12 @@ export interface EventBroadcaster {
   /** Settles once the channel's snapshot holds its source's first state; undefined if it does. */
   snapshotReady(channel: Channel): Promise<void> | undefined;
   snapshot(channel: Channel): SnapshotMessage | undefined;
-  planResume(channel: Channel, since: { epoch: string; seq: number } | undefined): ResumePlan;
+  /** What to send a subscriber resuming from `since`; `limit` caps the events in `replay`. */
+  planResume(
+    channel: Channel,
+    since: { epoch: string; seq: number } | undefined,
+    limit?: number,
+  ): ResumePlan;
   latestSeq(channel: Channel): number;
   /** What a channel's history holds: at most `history` events and the per-channel byte cap. */
   historyUsage(channel: Channel): { events: number; bytes: number };
@@ -169,6 +174,7 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
   function planResume(
     channel: Channel,
     since: { epoch: string; seq: number } | undefined,
+    limit = Number.POSITIVE_INFINITY,
   ): ResumePlan {
     // Looking up a channel must not create it: subscribers would use up the custom-channel quota.
     const state = states.get(channel);
@@ -191,7 +197,7 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     const after = sameEpoch ? since.seq : 0;
     if (sameEpoch && after === latestSeq) return { replay: [], gap: false, latestSeq };
     // The history finds what follows `after` and knows whether any of it was dropped.
-    const held = after < latestSeq ? state?.history.after(after) : undefined;
+    const held = after < latestSeq ? state?.history.after(after, limit) : undefined;
     if (held && sameEpoch) return { replay: held, gap: false, latestSeq };
     if (isStateChannel(channel)) {
       return { replay: [], gap: true, snapshot: snapshotFrame(), latestSeq };
@@ -199,7 +205,7 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     // A client claiming events this epoch never had cannot be answered with older ones.
     if (!state || after > latestSeq) return { replay: [], gap: true, latestSeq };
     // A stream channel has no state to send instead: send what is still held.
-    return { replay: held ?? state.history.held(), gap: true, latestSeq };
+    return { replay: held ?? state.history.held(limit), gap: true, latestSeq };
   }
 
   return {

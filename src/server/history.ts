@@ -12,12 +12,12 @@ export interface HistoryEntry {
 export interface History {
   push(entry: HistoryEntry): void;
   /**
-   * Every held event after `seq`, oldest first, or `undefined` when some of them were already
-   * dropped (a gap the caller must report).
+   * Every held event after `seq` (the first `limit` of them), oldest first, or `undefined` when
+   * some of them were already dropped (a gap the caller must report).
    */
-  after(seq: number): HistoryEntry[] | undefined;
-  /** Every held event, oldest first. */
-  held(): HistoryEntry[];
+  after(seq: number, limit?: number): HistoryEntry[] | undefined;
+  /** Every held event (the first `limit` of them), oldest first. */
+  held(limit?: number): HistoryEntry[];
   readonly size: number;
   /** Bytes of the frames held. */
   readonly bytes: number;
@@ -51,9 +51,10 @@ export function createHistory(capacity: number, maxBytes = Number.POSITIVE_INFIN
     }
     return low;
   };
-  const slice = (from: number) => {
+  const slice = (from: number, limit = Number.POSITIVE_INFINITY) => {
     const out: HistoryEntry[] = [];
-    for (let i = from; i < size; i++) out.push(at(i));
+    const end = Math.min(size, from + limit);
+    for (let i = from; i < end; i++) out.push(at(i));
     return out;
   };
 
@@ -69,11 +70,11 @@ export function createHistory(capacity: number, maxBytes = Number.POSITIVE_INFIN
       size++;
       bytes += entry.frame.length;
     },
-    after(seq) {
+    after(seq, limit) {
       if (seq < droppedThrough) return undefined;
-      return slice(firstAfter(seq));
+      return slice(firstAfter(seq), limit);
     },
-    held: () => slice(0),
+    held: (limit) => slice(0, limit),
     get size() {
       return size;
     },

@@ -17,7 +17,6 @@ import {
   type RequestMessage,
   type ServerMessage,
   type SubscribeMessage,
-  type SubscribeResult,
   type UnsubscribeMessage,
   type UnsubscribeResult,
   type WelcomeMessage,
@@ -26,7 +25,7 @@ import type { EventBroadcaster } from './broadcaster.js';
 import { SidecarError, toErrorBody } from './errors.js';
 import { channelsOf, idOfFrame, parseClientMessage } from './messages.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './methods.js';
-import { createOutbound, type OutboundConnection } from './outbound.js';
+import { createFlow, createOutbound, type OutboundConnection } from './outbound.js';
 import type { Publisher } from './publisher.js';
 import {
   createFloodDetector,
@@ -34,6 +33,7 @@ import {
   type FloodDetector,
   type TokenBucket,
 } from './rate-limit.js';
+import { createReplayPacer } from './replay-pacer.js';
 import { createSubscriberIndex } from './subscriber-index.js';
 
 export interface ManagerOptions {
@@ -42,7 +42,10 @@ export interface ManagerOptions {
   rateLimit: number;
   rateBurst: number;
   maxPayload: number;
-  /** Unsent bytes past which a connection is closed as a slow consumer. */
+  /**
+   * Each connection's budget of queued bytes (unsent bytes plus a per-frame overhead): past it
+   * the connection is closed as a slow consumer, and replays are paced to stay within it.
+   */
   highWaterMark: number;
   /** Requests a connection may have running at once. */
   maxPendingRequests: number;
@@ -66,6 +69,10 @@ export interface ConnectionInfo {
   messagesSent: number;
   bytesSent: number;
   rateLimited: number;
+  /** What the connection is charged now against its budget: unsent bytes plus overhead. */
+  queuedBytes: number;
+  /** The most it has been charged so far. */
+  peakQueuedBytes: number;
 }
 
 export interface ManagerStats {
@@ -91,7 +98,7 @@ export interface WebSocketManager {
 }
 
 interface Connection extends OutboundConnection {
-  info: Omit<ConnectionInfo, 'subscriptions'>;
+  info: Omit<ConnectionInfo, 'subscriptions' | 'queuedBytes' | 'peakQueuedBytes'>;
   bucket: TokenBucket;
   flood: FloodDetector;
   alive: boolean;
@@ -178,11 +185,20 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     },
   });
   const sendFrame = outbound.sendFrame;
+  const replays = createReplayPacer<Connection>({
+    broadcaster,
+    outbound,
+    follow: (connection, channel) => subscribers.add(channel, connection),
+    answer(connection, id, outcome) {
+      if ('error' in outcome) sendError(connection, id, toErrorBody(outcome.error));
+      else if (id !== undefined) send(connection, { type: 'response', id, result: outcome.result });
+    },
+  });
 
   function closeSlowConsumer(connection: Connection): void {
     totals.slowConsumerCloses++;
     log.warn(
-      `closing ${connection.info.id} as a slow consumer: ${connection.socket.bufferedAmount} bytes unsent`,
+      `closing ${connection.info.id} as a slow consumer: ${outbound.queuedBytes(connection)} bytes queued, over the budget of ${options.highWaterMark}`,
     );
     closeConnection(connection, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: reconnect and resume');
   }
@@ -200,8 +216,9 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     if (connection.closing) return;
     connection.closing = true;
     subscribers.removeAll(connection);
+    replays.forget(connection);
     // ws sends the close frame after the queued data and destroys the socket if the peer never
-    // answers, so a peer that stopped reading costs at most the high-water mark.
+    // answers, so a peer that stopped reading costs at most its budget.
     connection.socket.close(code, reason);
   }
 
@@ -255,42 +272,40 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     names: Channel[],
     arrivedAt?: Map<Channel, { epoch: string; seq: number }>,
   ): void {
-    const following = subscribers.channelsOf(connection).length;
-    const added = names.filter((name) => !subscribers.has(connection, name)).length;
-    if (following + added > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    // Each waiting subscribe is held until its answer: as many as requests may run at once.
+    if (replays.waiting(connection) >= options.maxPendingRequests) {
+      throw new SidecarError(
+        'RATE_LIMITED',
+        `too many subscribes waiting for their replay (at most ${options.maxPendingRequests} per connection)`,
+      );
+    }
+    // A channel still replaying counts as followed: subscribing again queues no second replay.
+    const replaying = replays.replaying(connection);
+    const following = subscribers.channelsOf(connection).length + replaying.size;
+    const added = names.filter(
+      (name) => !subscribers.has(connection, name) && !replaying.has(name),
+    );
+    if (following + added.length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       throw new SidecarError(
         'FORBIDDEN',
         `a connection may follow at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} channels`,
       );
     }
     const since = message.since;
-    const result: SubscribeResult = { channels: [], replayed: {}, gaps: [], seq: {} };
-    for (const channel of names) {
-      if (subscribers.has(connection, channel)) {
-        result.channels.push(channel);
-        result.replayed[channel] = 0;
-        result.seq[channel] = broadcaster.latestSeq(channel);
-        continue;
-      }
-      const lastSeen = since?.seq[channel];
-      const plan = broadcaster.planResume(
-        channel,
-        since && lastSeen !== undefined
-          ? { epoch: since.epoch, seq: lastSeen }
-          : arrivedAt?.get(channel),
-      );
-      // All of this runs in one tick, so no live event can slip in between the snapshot or
-      // replay and the subscription: the client sees each seq once, in order.
-      if (plan.snapshot) sendFrame(connection, plan.snapshot, true);
-      for (const entry of plan.replay) sendFrame(connection, entry.frame, true);
-      outbound.replayDone(connection);
-      subscribers.add(channel, connection);
-      result.channels.push(channel);
-      result.replayed[channel] = plan.replay.length;
-      result.seq[channel] = plan.latestSeq;
-      if (plan.gap) result.gaps.push(channel);
-    }
-    if (message.id !== undefined) send(connection, { type: 'response', id: message.id, result });
+    replays.subscribe(connection, {
+      id: message.id,
+      channels: names,
+      replays: added.map((channel) => {
+        const lastSeen = since?.seq[channel];
+        return {
+          channel,
+          since:
+            since && lastSeen !== undefined
+              ? { epoch: since.epoch, seq: lastSeen }
+              : arrivedAt?.get(channel),
+        };
+      }),
+    });
   }
 
   function handleUnsubscribe(connection: Connection, message: UnsubscribeMessage): void {
@@ -307,6 +322,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     message: UnsubscribeMessage,
     names: Channel[],
   ): void {
+    replays.cancel(connection, names);
     for (const channel of names) subscribers.remove(channel, connection);
     if (message.id !== undefined) {
       const result: UnsubscribeResult = { channels: names };
@@ -480,7 +496,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       pending: new Set(),
       lastRateLimitNotice: 0,
       waitingSubscribes: undefined,
-      replayAllowance: 0,
+      flow: createFlow(),
     };
     connections.add(connection);
     totals.connectionsTotal++;
@@ -499,6 +515,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       connections.delete(connection);
       connection.closing = true;
       subscribers.removeAll(connection);
+      replays.forget(connection);
       for (const controller of connection.pending) controller.abort();
       log.debug(`client ${connection.info.id} disconnected`);
       deps.onClientCountChange?.({
@@ -533,7 +550,12 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     },
     clientCount: () => connections.size,
     connections: () =>
-      [...connections].map((c) => ({ ...c.info, subscriptions: subscribers.channelsOf(c) })),
+      [...connections].map((c) => ({
+        ...c.info,
+        subscriptions: [...subscribers.channelsOf(c), ...replays.replaying(c)],
+        queuedBytes: outbound.queuedBytes(c),
+        peakQueuedBytes: c.flow.peak,
+      })),
     stats: () => ({ ...totals, connections: connections.size }),
     async close(reason) {
       if (shuttingDown) return;

@@ -111,6 +111,18 @@ describe('EventBroadcaster', () => {
     expect(broadcaster.emit('custom:real', 'x', null)).toBe(1);
   });
 
+  it('plans a replay in parts: a limited plan is no gap, and the next one goes on from its end', () => {
+    const broadcaster = createBroadcaster({ history: 10 });
+    for (let i = 0; i < 5; i++)
+      broadcaster.gitEvent('commit', { sha: `${i}`, subject: 's', author: 'a' });
+    const since = (seq: number) => ({ epoch: broadcaster.epoch, seq });
+    const first = broadcaster.planResume('git', since(0), 3);
+    expect(first).toMatchObject({ gap: false, latestSeq: 5 });
+    expect(first.snapshot).toBeUndefined();
+    expect(first.replay.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(broadcaster.planResume('git', since(3), 3).replay.map((e) => e.seq)).toEqual([4, 5]);
+  });
+
   it('plans a snapshot for state channels only', () => {
     const broadcaster = createBroadcaster({ history: 10 });
     broadcaster.setSnapshotProvider('git', () => ({ branch: 'main' }));

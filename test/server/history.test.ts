@@ -12,6 +12,14 @@ describe('history ring buffer', () => {
     expect(history.after(3)).toEqual([]);
   });
 
+  it('returns at most `limit` events after a seq, and still reports a gap', () => {
+    const history = createHistory(5);
+    for (let seq = 1; seq <= 7; seq++) history.push(entry(seq));
+    expect(history.after(3, 2)?.map((e) => e.seq)).toEqual([4, 5]);
+    expect(history.after(5, 10)?.map((e) => e.seq)).toEqual([6, 7]);
+    expect(history.after(1, 2)).toBeUndefined();
+  });
+
   it('drops the oldest when full and reports a gap for what it no longer holds', () => {
     const history = createHistory(3);
     for (let seq = 1; seq <= 7; seq++) history.push(entry(seq));
