@@ -69,6 +69,12 @@ export function isPublishableChannel(name: string): boolean {
   return name === 'ai-response' || isCustomChannel(name);
 }
 
+/**
+ * How deeply a published event's `data` may nest arrays and objects (`{"a":[1]}` is 2 levels).
+ * Deeper data is refused with INVALID_PARAMS before it gets a seq.
+ */
+export const MAX_PUBLISH_DEPTH = 128;
+
 // ---------------------------------------------------------------------------------------------
 // Error and close codes
 
@@ -93,6 +99,10 @@ export const CLOSE_CODES = {
   NORMAL: 1000,
   /** The server is shutting down. */
   GOING_AWAY: 1001,
+  /** A frame broke the WebSocket protocol (reserved bits, bad opcode, unmasked, ...). */
+  PROTOCOL_ERROR: 1002,
+  /** A text frame that is not valid UTF-8. */
+  INVALID_PAYLOAD: 1007,
   /** Sustained flooding well past the rate limit. */
   POLICY_VIOLATION: 1008,
   /** An inbound frame larger than the maximum payload. */

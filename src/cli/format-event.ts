@@ -1,4 +1,5 @@
 import type { ChannelMessage } from '../client/index.js';
+import { previewValue } from '../value-preview.js';
 
 const COLORS: Record<string, number> = {
   files: 36,
@@ -43,7 +44,7 @@ function summarize(message: ChannelMessage): string {
       return `[${data.id}#${data.index}] ${JSON.stringify(data.chunk)}`;
     }
   }
-  return truncate(JSON.stringify(data), 200);
+  return previewValue(data, 200);
 }
 
 /** `main → feature`, `9f2c1a0 Fix the parser — Ada`, `feature 9f2c1a0 ↑1: 2 modified`. */
@@ -63,8 +64,4 @@ function summarizeGit(event: string, data: Record<string, unknown>): string | un
     .filter(([, count]) => count > 0)
     .map(([list, count]) => `${count} ${list}`);
   return `${parts.join(' ')}: ${counts.length > 0 ? counts.join(', ') : 'clean'}`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -2,7 +2,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../logger.js';
 import { readDiscovery } from '../server/discovery.js';
-import { OptionsError, parseSettings, type Settings } from '../server/options.js';
+import {
+  OptionsError,
+  parseSettings,
+  requireRootFolder,
+  type Settings,
+} from '../server/options.js';
 import { type Sidecar, startSidecar } from '../server/sidecar.js';
 import { VERSION } from '../version.js';
 import { type CliIo, EXIT_USAGE } from './program.js';
@@ -70,6 +75,8 @@ export async function serve(flags: ServeFlags, command: Command, io: CliIo): Pro
   const root = resolve(io.cwd, flags.root ?? '.');
   let settings: Settings;
   try {
+    // Before the config file is looked for in it: a root that is a file is named as such.
+    requireRootFolder(root);
     const fromFile = await settingsFromConfigFile(
       root,
       flags.config && resolve(io.cwd, flags.config),

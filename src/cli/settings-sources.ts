@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { OptionsError, parseSettings, type Settings } from '../server/options.js';
+import { previewValue } from '../value-preview.js';
 
 export const CONFIG_FILE_NAME = 'sidecar.config.json';
 
@@ -53,7 +54,7 @@ function parseBoolean(value: string, name: string): boolean {
   if (TRUE.includes(normalized)) return true;
   if (FALSE.includes(normalized)) return false;
   throw new OptionsError(
-    `invalid ${name}: expected 1/0 or true/false (got ${JSON.stringify(value)})`,
+    `invalid ${name}: expected 1/0 or true/false (got ${previewValue(value)})`,
   );
 }
 
@@ -74,6 +75,8 @@ export async function settingsFromConfigFile(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicitFile) return {};
     throw new OptionsError(`cannot read config file ${file}: ${(error as Error).message}`);
   }
+  // Editors on Windows may save a byte-order mark, which JSON.parse refuses.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -5,7 +5,6 @@ import {
   type Channel,
   type DiagnosticsUpdatedData,
   type EventData,
-  type EventMessage,
   type EventName,
   type FileEventKind,
   isBuiltinChannel,
@@ -17,6 +16,7 @@ import {
   type ValidationCompleteData,
 } from '../protocol.js';
 import { SidecarError } from './errors.js';
+import { eventFrame, serializeEventData } from './event-frame.js';
 import { createHistory, type History, type HistoryEntry } from './history.js';
 
 /** Called once per broadcast event with the frame every subscriber is sent as is. */
@@ -64,6 +64,8 @@ export interface EventBroadcaster {
   snapshot(channel: Channel): SnapshotMessage | undefined;
   planResume(channel: Channel, since: { epoch: string; seq: number } | undefined): ResumePlan;
   latestSeq(channel: Channel): number;
+  /** What a channel's history holds: at most `history` events and the per-channel byte cap. */
+  historyUsage(channel: Channel): { events: number; bytes: number };
   /** Builtin channels and every custom channel seen so far. */
   channels(): Channel[];
   onBroadcast(listener: BroadcastListener): () => void;
@@ -89,8 +91,11 @@ export interface BroadcasterOptions {
   now?: () => number;
 }
 
-/** Bytes of frames one channel's history may hold, whatever its event count. */
-const HISTORY_MAX_BYTES_PER_CHANNEL = 32 * 1024 * 1024;
+/**
+ * Bytes of frames one channel's history may hold, whatever its event count (one frame larger
+ * than this is still kept, alone, until the next event).
+ */
+export const HISTORY_MAX_BYTES_PER_CHANNEL = 32 * 1024 * 1024;
 
 interface ChannelState {
   seq: number;
@@ -130,11 +135,13 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
   for (const channel of BUILTIN_CHANNELS) stateOf(channel);
 
   function emit(channel: Channel, event: string, data: unknown): number {
+    // Serialized before anything else: data that cannot be serialized throws here, before it
+    // takes a seq or creates a channel, so seqs stay contiguous whatever a producer sends.
+    const serialized = serializeEventData(data);
     const state = stateOf(channel);
     const seq = ++state.seq;
-    const message: EventMessage = { type: 'event', channel, event, data, seq, timestamp: now() };
-    // Serialized once here; every subscriber and every replay sends these same bytes.
-    const frame = Buffer.from(JSON.stringify(message));
+    // Serialized once; every subscriber and every replay sends these same bytes.
+    const frame = eventFrame(channel, event, serialized, seq, now());
     state.history.push({ seq, frame });
     for (const listener of broadcastListeners) listener(channel, frame);
     for (const listener of state.listeners) {
@@ -183,17 +190,16 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     const sameEpoch = since.epoch === epoch;
     const after = sameEpoch ? since.seq : 0;
     if (sameEpoch && after === latestSeq) return { replay: [], gap: false, latestSeq };
+    // The history finds what follows `after` and knows whether any of it was dropped.
     const held = after < latestSeq ? state?.history.after(after) : undefined;
-    const complete = held !== undefined && held.length === latestSeq - after;
-    if (complete && sameEpoch) return { replay: held, gap: false, latestSeq };
+    if (held && sameEpoch) return { replay: held, gap: false, latestSeq };
     if (isStateChannel(channel)) {
       return { replay: [], gap: true, snapshot: snapshotFrame(), latestSeq };
     }
     // A client claiming events this epoch never had cannot be answered with older ones.
     if (!state || after > latestSeq) return { replay: [], gap: true, latestSeq };
     // A stream channel has no state to send instead: send what is still held.
-    const oldestHeld = latestSeq - state.history.size;
-    return { replay: held ?? state.history.after(oldestHeld) ?? [], gap: true, latestSeq };
+    return { replay: held ?? state.history.held(), gap: true, latestSeq };
   }
 
   return {
@@ -208,6 +214,10 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     snapshot,
     planResume,
     latestSeq: (channel) => states.get(channel)?.seq ?? 0,
+    historyUsage(channel) {
+      const history = states.get(channel)?.history;
+      return { events: history?.size ?? 0, bytes: history?.bytes ?? 0 };
+    },
     channels: () => [...states.keys()],
     onBroadcast(listener) {
       broadcastListeners.add(listener);

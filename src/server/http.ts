@@ -20,6 +20,8 @@ export interface HttpDeps {
   maxPayload: number;
   /** Answers `/mcp` requests that passed every check (the MCP endpoint). */
   mcp?: (request: IncomingMessage, response: ServerResponse) => void;
+  /** True once shutdown has begun: new WebSockets are refused before the upgrade. */
+  shuttingDown: () => boolean;
   /** Hands an upgrade that passed every check to the WebSocket manager. */
   upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   log: Logger;
@@ -38,6 +40,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
 
 /** Routes and the upgrade gate: every check of who may connect happens here, before `ws`. */
@@ -177,6 +180,11 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
       rejectUpgrade(socket, statusOf(denied.code), denied.message);
       return;
     }
+    // A socket opened now would only be closed again: refuse it while it is still plain HTTP.
+    if (deps.shuttingDown()) {
+      rejectUpgrade(socket, statusOf('UNAVAILABLE'), 'the sidecar is shutting down');
+      return;
+    }
     deps.upgrade(request, socket, head);
   }
 
@@ -206,7 +214,10 @@ function sendError(response: ServerResponse, error: ErrorBody): void {
 
 /** Answers a refused upgrade with a plain HTTP response: the socket is never upgraded. */
 function rejectUpgrade(socket: Duplex, status: number, message: string): void {
-  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
+  const reason =
+    { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[
+      status
+    ] ?? 'Error';
   const body = `${message}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +

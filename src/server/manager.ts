@@ -491,7 +491,8 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       connection.alive = true;
     });
     socket.on('error', (error) => {
-      // ws closes with 1009 by itself for an oversized frame; it only needs logging here.
+      // ws closes by itself (1009 oversized frame, 1007 invalid UTF-8, 1002 malformed frame);
+      // it only needs logging here.
       log.debug(`client ${connection.info.id}: ${error.message}`);
     });
     socket.on('close', () => {

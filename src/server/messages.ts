@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClientMessage } from '../protocol.js';
+import { previewValue } from '../value-preview.js';
 import { SidecarError } from './errors.js';
 import { parseOrThrow } from './validation.js';
 
@@ -73,7 +74,7 @@ export function parseClientMessage(text: string): ClientMessage {
   if (typeof type !== 'string' || !MESSAGE_TYPES.includes(type)) {
     throw new SidecarError(
       'INVALID_MESSAGE',
-      `unknown message type ${JSON.stringify(type)}; expected one of ${MESSAGE_TYPES.join(', ')}`,
+      `unknown message type ${previewValue(type)}; expected one of ${MESSAGE_TYPES.join(', ')}`,
       { field: 'type', expected: MESSAGE_TYPES },
     );
   }

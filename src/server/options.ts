@@ -16,6 +16,7 @@ import {
   resolveValidationOptions,
   validationSettingsSchema,
 } from '../sources/validation/validator-config.js';
+import { previewValue } from '../value-preview.js';
 import { generateToken, isLoopbackAddress } from './security.js';
 import { integerSetting, numberSetting } from './setting-schemas.js';
 
@@ -123,6 +124,7 @@ export class OptionsError extends Error {
  * errors point at the flag, variable or config key that is wrong.
  */
 export function parseSettings(value: unknown, nameOf: (key: string) => string): Settings {
+  rejectDeepNesting(value, nameOf);
   const parsed = settingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = innermostIssue(parsed.error.issues[0]!);
@@ -142,12 +144,39 @@ export function parseSettings(value: unknown, nameOf: (key: string) => string): 
   const secret =
     issue.path.some((part) => SECRET_SETTINGS.has(String(part))) ||
     (key === 'ai' && typeof given === 'object' && given !== null);
-  const shown = secret
-    ? ''
-    : given === undefined
-      ? ' (missing)'
-      : ` (got ${JSON.stringify(given)})`;
+  const shown = secret ? '' : given === undefined ? ' (missing)' : ` (got ${previewValue(given)})`;
   throw new OptionsError(`invalid ${nameOf(key)}${describePath(inner)}: ${issue.message}${shown}`);
+}
+
+/** Deeper than any real setting (an LSP server's `initializationOptions` included). */
+const MAX_SETTING_DEPTH = 32;
+
+/**
+ * A setting nested deeper than MAX_SETTING_DEPTH is refused before anything walks it: copying,
+ * freezing or serializing such a value recursively would overflow the stack.
+ */
+function rejectDeepNesting(value: unknown, nameOf: (key: string) => string): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, setting] of Object.entries(value)) {
+    if (depthExceeds(setting, MAX_SETTING_DEPTH)) {
+      throw new OptionsError(
+        `invalid ${nameOf(key)}: nested more than ${MAX_SETTING_DEPTH} levels deep`,
+      );
+    }
+  }
+}
+
+/** Whether `value` has objects or arrays nested more than `limit` deep; walks without recursion. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    // A cycle counts as endless nesting, and stops here too.
+    if (depth >= limit) return true;
+    for (const inner of Object.values(item)) pending.push([inner, depth + 1]);
+  }
+  return false;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -193,7 +222,7 @@ const SECRET_SETTINGS = new Set(['token', 'apiKey', 'headers']);
 export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
   const settings = parseSettings(pickSettings(options), (key) => `option "${key}"`);
   const root = resolve(options.root ?? process.cwd());
-  if (!isDirectory(root)) throw new OptionsError(`invalid root: "${root}" is not a folder`);
+  requireRootFolder(root);
   const host = settings.host ?? DEFAULTS.host;
   const auth = settings.auth ?? true;
   if (!auth && !isLoopbackAddress(host)) {
@@ -258,6 +287,11 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Throws OptionsError unless `root` is an existing folder. */
+export function requireRootFolder(root: string): void {
+  if (!isDirectory(root)) throw new OptionsError(`invalid root: "${root}" is not a folder`);
 }
 
 function isDirectory(path: string): boolean {

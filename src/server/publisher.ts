@@ -9,6 +9,7 @@ import {
 } from '../protocol.js';
 import type { Source } from '../sources/source.js';
 import type { EventBroadcaster } from './broadcaster.js';
+import { checkPublishDepth } from './data-depth.js';
 import { SidecarError } from './errors.js';
 import { parseOrThrow } from './validation.js';
 
@@ -21,6 +22,11 @@ export type PublishGuard = (event: string, data: unknown) => void;
  */
 export interface Publisher {
   publish(input: PublishRequestBody): PublishResult;
+  /**
+   * Refuses every later publish with UNAVAILABLE. Called as shutdown begins, so that no
+   * producer is told an event was published once its subscribers are being closed.
+   */
+  stop(): void;
 }
 
 const aiChunk = z.looseObject({
@@ -54,8 +60,10 @@ export function createPublisher(
     const guard: PublishGuard = (event, data) => guardPublish.call(source, event, data);
     guards.set(channel, [...(guards.get(channel) ?? []), guard]);
   }
+  let stopped = false;
   return {
     publish({ channel, event, data }) {
+      if (stopped) throw new SidecarError('UNAVAILABLE', 'the sidecar is shutting down');
       if (!isChannel(channel)) {
         throw new SidecarError('UNKNOWN_CHANNEL', `unknown channel "${channel}"`, { channel });
       }
@@ -66,9 +74,13 @@ export function createPublisher(
           { channel },
         );
       }
+      checkPublishDepth(data);
       for (const guard of guards.get(channel) ?? []) guard(event, data);
       const seq = broadcaster.emit(channel, event as never, (data ?? null) as never);
       return { channel, seq };
+    },
+    stop() {
+      stopped = true;
     },
   };
 }

@@ -137,6 +137,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
         sources: runner.states(),
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       }),
+    shuttingDown: () => closing !== undefined,
     upgrade: (request, socket, head) => manager.handleUpgrade(request, socket, head),
     log,
   });
@@ -254,6 +255,9 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     info,
     close(reason = 'server closing') {
       closing ??= (async () => {
+        // From here on a publish answers UNAVAILABLE: every event acknowledged before this
+        // line was already broadcast, so it reaches the subscribers ahead of their 1001.
+        publisher.stop();
         await Promise.all([manager.close(reason), mcp.close()]);
         await runner.stop();
         if (discovery)

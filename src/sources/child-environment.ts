@@ -1,5 +1,5 @@
 /**
- * The environment for the tools the sidecar starts (language servers, checks, ripgrep): the
+ * The environment for the tools the sidecar starts (language servers, checks, ripgrep, git): the
  * user's own, as their terminal would give them, minus the sidecar's token, which no tool has
  * any business seeing.
  */

@@ -179,6 +179,9 @@ describe('sidecar status and publish', () => {
 describe('bad flags and config', () => {
   it.each([
     [['serve', '--port', 'abc'], /invalid --port: expected a whole number/],
+    [['serve', '--port', ''], /invalid --port: expected a whole number from 0 to 65535 \(got ""\)/],
+    [['serve', '--heartbeat', '1e3'], /invalid --heartbeat: expected a whole number/],
+    [['serve', '--rate-limit', '0x10'], /invalid --rate-limit: expected a number/],
     [['serve', '--bogus'], /unknown option '--bogus'/],
     [['serve', '--log-level', 'loud'], /Allowed choices are/],
     [['serve', '--host', '0.0.0.0', '--no-auth'], /auth off \(--no-auth\) is refused/],
@@ -191,6 +194,34 @@ describe('bad flags and config', () => {
     expect(result.stderr()).toMatch(message);
   });
 
+  it('says that a --root naming a file is not a folder', async () => {
+    const file = join(await tempDir(), 'notes.txt');
+    await writeFile(file, 'hello');
+    const result = run(['serve', '--root', file]);
+    expect(await result.exited).toBe(2);
+    expect(result.stderr()).toBe(`sidecar: invalid root: "${file}" is not a folder\n`);
+  });
+
+  it('refuses a deeply nested config file with one short line', async () => {
+    const depth = 20_000;
+    const nested = `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    const server = '{"name":"x","command":"x","extensions":[".x"],"initializationOptions":';
+    for (const [text, key] of [
+      [`{"port":${nested}}`, 'port'],
+      [`{"lsp":[${server}${nested}}]}`, 'lsp'],
+      [`{"port":"${'9'.repeat(100_000)}"}`, 'port'],
+    ] as const) {
+      const root = await tempDir();
+      await writeFile(join(root, 'sidecar.config.json'), text);
+      const result = run(['serve', '--root', root]);
+      expect(await result.exited).toBe(2);
+      expect(result.stderr()).toMatch(
+        new RegExp(`^sidecar: invalid "${key}" in sidecar.config.json: [^\\n]+\\n$`),
+      );
+      expect(result.stderr().length).toBeLessThan(200);
+    }
+  });
+
   it('names the config key and the variable that are wrong', async () => {
     const root = await tempDir();
     await writeFile(join(root, 'sidecar.config.json'), JSON.stringify({ heartbeatMs: 'often' }));
@@ -200,6 +231,9 @@ describe('bad flags and config', () => {
     const badEnv = run(['serve', '--root', await tempDir()], { SIDECAR_HISTORY: 'lots' });
     expect(await badEnv.exited).toBe(2);
     expect(badEnv.stderr()).toContain('SIDECAR_HISTORY');
+    const blankEnv = run(['serve', '--root', await tempDir()], { SIDECAR_PORT: ' ' });
+    expect(await blankEnv.exited).toBe(2);
+    expect(blankEnv.stderr()).toContain('invalid SIDECAR_PORT: expected a whole number');
     await writeFile(
       join(root, 'sidecar.config.json'),
       JSON.stringify({ search: { maxResults: 0 } }),

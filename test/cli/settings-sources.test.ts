@@ -30,6 +30,21 @@ describe('settings from the environment', () => {
     expect(() => settingsFromEnv({ SIDECAR_RATE_LIMIT: 'fast' })).toThrow(/SIDECAR_RATE_LIMIT/);
     expect(() => settingsFromEnv({ SIDECAR_NO_AUTH: 'maybe' })).toThrow(/SIDECAR_NO_AUTH/);
   });
+
+  it.each([' ', '1e3', '0x10', '-1', '80 '])('refuses %j in a numeric variable', (value) => {
+    for (const variable of [
+      'SIDECAR_PORT',
+      'SIDECAR_HEARTBEAT',
+      'SIDECAR_HISTORY',
+      'SIDECAR_RATE_LIMIT',
+      'SIDECAR_MAX_PAYLOAD',
+      'SIDECAR_MAX_OPEN_FILES',
+    ]) {
+      expect(() => settingsFromEnv({ [variable]: value })).toThrow(
+        new RegExp(`^invalid ${variable}: expected a (whole )?number`),
+      );
+    }
+  });
 });
 
 describe('settings from sidecar.config.json', () => {
@@ -40,6 +55,12 @@ describe('settings from sidecar.config.json', () => {
       JSON.stringify({ $schema: 'x', port: 4100, allowHosts: ['a.lan'] }),
     );
     expect(await settingsFromConfigFile(root)).toEqual({ port: 4100, allowHosts: ['a.lan'] });
+  });
+
+  it('accepts a file that starts with a UTF-8 byte-order mark', async () => {
+    const root = await makeTempDir();
+    await writeFile(join(root, 'sidecar.config.json'), `\uFEFF${JSON.stringify({ port: 4100 })}`);
+    expect(await settingsFromConfigFile(root)).toEqual({ port: 4100 });
   });
 
   it('is empty when there is no file, and names the key that is wrong', async () => {

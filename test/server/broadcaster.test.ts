@@ -29,6 +29,53 @@ describe('EventBroadcaster', () => {
     });
   });
 
+  it('sends the bytes JSON.stringify makes of the whole message', () => {
+    const broadcaster = createBroadcaster({ history: 10, now: () => 7 });
+    const frames: Buffer[] = [];
+    broadcaster.onBroadcast((_channel, frame) => frames.push(frame));
+    const data = { text: 'a "quoted" \u2028 line\n', list: [1, null, { deep: true }] };
+    broadcaster.emit('custom:x', 'e "1"', data);
+    broadcaster.emit('custom:x', 'none', undefined);
+    expect(frames.map(String)).toEqual([
+      JSON.stringify({
+        type: 'event',
+        channel: 'custom:x',
+        event: 'e "1"',
+        data,
+        seq: 1,
+        timestamp: 7,
+      }),
+      JSON.stringify({ type: 'event', channel: 'custom:x', event: 'none', seq: 2, timestamp: 7 }),
+    ]);
+  });
+
+  it('refuses data it cannot serialize before numbering it: seqs stay contiguous', () => {
+    const broadcaster = createBroadcaster({ history: 10, maxCustomChannels: 1 });
+    const frames: string[] = [];
+    broadcaster.onBroadcast((_channel, frame) => frames.push(String(frame)));
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(broadcaster.emit('custom:x', 'ok', 1)).toBe(1);
+    for (const bad of [deep, circular, 10n]) {
+      expect(() => broadcaster.emit('custom:x', 'bad', bad as never)).toThrow(
+        expect.objectContaining({ code: 'INVALID_PARAMS' }),
+      );
+    }
+    // A refused event does not create its channel either.
+    expect(() => broadcaster.emit('custom:y', 'bad', 10n as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARAMS' }),
+    );
+    expect(broadcaster.emit('custom:x', 'ok', 2)).toBe(2);
+    expect(frames.map((frame) => JSON.parse(frame).seq)).toEqual([1, 2]);
+    expect(broadcaster.planResume('custom:x', { epoch: broadcaster.epoch, seq: 1 })).toMatchObject({
+      gap: false,
+      latestSeq: 2,
+      replay: [{ seq: 2 }],
+    });
+  });
+
   it('gives in-process listeners the data and survives one that throws', () => {
     const broadcaster = createBroadcaster({ history: 10 });
     const seen: unknown[] = [];

@@ -47,6 +47,57 @@ describe('options', () => {
 
   it('coerces numbers given as strings', () => {
     expect(parseSettings({ port: '0', history: '5' }, (k) => k)).toEqual({ port: 0, history: 5 });
+    expect(parseSettings({ rateLimit: '2.5' }, (k) => k)).toEqual({ rateLimit: 2.5 });
+  });
+
+  const NUMERIC_SETTINGS = [
+    'port',
+    'heartbeatMs',
+    'history',
+    'rateLimit',
+    'rateBurst',
+    'maxPayload',
+    'highWaterMark',
+    'maxOpenFiles',
+  ];
+  it.each(['', ' ', ' 2000', '1e3', '0x10', 'Infinity', '-2000'])(
+    'refuses %j as a number for every numeric setting, naming it',
+    (text) => {
+      for (const key of NUMERIC_SETTINGS) {
+        expect(() => parseSettings({ [key]: text }, (k) => `--${k}`)).toThrow(
+          new RegExp(`^invalid --${key}: expected a (whole )?number from`),
+        );
+      }
+    },
+  );
+
+  it('takes only numbers as numbers in the config file: not true, null or a list', () => {
+    for (const value of [true, null, [], [3001]]) {
+      expect(() => parseSettings({ port: value }, (k) => k)).toThrow(/^invalid port: expected/);
+    }
+  });
+
+  it('refuses a deeply nested value with one short line, naming the setting', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const asKey = (key: string) => `"${key}" in sidecar.config.json`;
+    expect(() => parseSettings({ port: deep }, asKey)).toThrow(
+      /^invalid "port" in sidecar.config.json: nested more than 32 levels deep$/,
+    );
+    const lsp = [{ name: 'x', command: 'x', extensions: ['.x'], initializationOptions: deep }];
+    expect(() => normalizeOptions({ lsp })).toThrow(/^invalid option "lsp": nested more than 32/);
+  });
+
+  it('shows a bad value cut to a short preview', () => {
+    const error = (() => {
+      try {
+        parseSettings({ host: 'h', port: 'x'.repeat(100_000) }, (k) => k);
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/^invalid port: expected a whole number .* \(got "x+…\)$/);
+    expect(error!.message.length).toBeLessThan(150);
   });
 
   it('takes a search section, naming a bad nested setting', () => {

@@ -29,4 +29,24 @@ describe('flood detector', () => {
     expect([1, 2, 3].map(() => detector.recordRejection())).toEqual([false, false, false]);
     expect(detector.recordRejection()).toBe(true);
   });
+
+  it('counts the last window, not a fixed one: a flood across a window boundary trips', () => {
+    let now = 0;
+    const detector = createFloodDetector(400, 10_000, () => now);
+    now = 9_900;
+    for (let i = 0; i < 400; i++) expect(detector.recordRejection()).toBe(false);
+    now = 10_100;
+    expect(detector.recordRejection()).toBe(true);
+  });
+
+  it('forgets rejections older than the window', () => {
+    let now = 0;
+    const detector = createFloodDetector(3, 1000, () => now);
+    for (let i = 0; i < 3; i++) detector.recordRejection();
+    now = 600;
+    expect(detector.recordRejection()).toBe(true);
+    now = 1_700; // the three at 0 and the one at 600 are over a second old
+    expect([1, 2, 3].map(() => detector.recordRejection())).toEqual([false, false, false]);
+    expect(detector.recordRejection()).toBe(true);
+  });
 });

@@ -13,6 +13,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import type { Logger } from '../../logger.js';
+import { previewValue } from '../../value-preview.js';
 import { createMessageGuard, type MessageLimits, ServerOutputError } from './message-guard.js';
 
 export interface LspProcessOptions {
@@ -90,7 +91,7 @@ const jsonRpcDecoder = {
     if (!isMessage) {
       throw new ServerOutputError(
         'malformed',
-        `sent malformed JSON-RPC: not a request, response or notification (${JSON.stringify(value)?.slice(0, 80)})`,
+        `sent malformed JSON-RPC: not a request, response or notification (${previewValue(value, 80)})`,
       );
     }
     return message as unknown as Message;

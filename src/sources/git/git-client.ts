@@ -5,6 +5,7 @@
  */
 
 import { type SimpleGit, simpleGit } from 'simple-git';
+import { childEnvironment } from '../child-environment.js';
 
 export interface GitClientOptions {
   /** Where git runs: the workspace root. */
@@ -40,6 +41,24 @@ const CONFIG = ['core.quotePath=false', 'color.ui=false'];
 
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
+/**
+ * Variables simple-git guards because they make git run other programs: inherited, it drops
+ * them; given explicitly, it refuses to run at all. So they are left out here, as it would.
+ */
+const GUARDED_VARIABLES = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
+
+function isGuarded(name: string): boolean {
+  const key = name.toLowerCase().trim();
+  return key.startsWith('git_') || GUARDED_VARIABLES.has(key);
+}
+
+/** The cleaned environment every child gets (no SIDECAR_TOKEN), less what simple-git guards. */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(childEnvironment()).filter(([name]) => !isGuarded(name)),
+  );
+}
+
 export function createGitClient(options: GitClientOptions): GitClient {
   const settings = {
     baseDir: options.cwd,
@@ -48,7 +67,8 @@ export function createGitClient(options: GitClientOptions): GitClient {
     maxConcurrentProcesses: 4,
     timeout: { block: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
   };
-  const shared = simpleGit(settings);
+  const env = gitEnvironment();
+  const shared = simpleGit(settings).env(env);
   // Capped runs each need their own instance (for the abort signal), so they are limited here.
   const cappedSlots = createSlots(settings.maxConcurrentProcesses);
 
@@ -87,6 +107,7 @@ export function createGitClient(options: GitClientOptions): GitClient {
         kept += chunk.length;
       });
     });
+    git.env(env);
     try {
       await git.raw([...GLOBAL_ARGS, ...args]);
     } catch (error) {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { GitStatus, MethodResult } from '../../protocol.js';
 import { SidecarError } from '../../server/errors.js';
 import { defineMethod, type MethodDefinition, noParams } from '../../server/methods.js';
+import { previewValue } from '../../value-preview.js';
 import type { GitClient } from './git-client.js';
 
 /** What the methods need from a running git source. */
@@ -124,7 +125,7 @@ export function workspacePath(root: string, file: string): string {
   const rel = relative(root, resolve(root, file));
   const segments = rel.split(sep);
   if (isAbsolute(rel) || segments[0] === '..') {
-    throw invalidFile(`must stay inside the workspace (got ${JSON.stringify(file)})`);
+    throw invalidFile(`must stay inside the workspace (got ${previewValue(file)})`);
   }
   if (segments.includes('.git')) throw invalidFile('must not point into .git');
   return rel === '' ? '.' : segments.join('/');

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative } from 'node:path';
+import { childEnvironment } from '../child-environment.js';
 import { createBuiltinEngine } from './builtin-engine.js';
 import type { SearchEngine } from './engine.js';
 import { createRipgrepEngine } from './ripgrep-engine.js';
@@ -118,7 +119,8 @@ function lookUpOnPath(
 
 function ripgrepVersion(path: string): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile(path, ['--version'], { timeout: VERSION_TIMEOUT_MS }, (error, stdout) => {
+    const options = { timeout: VERSION_TIMEOUT_MS, env: childEnvironment() };
+    execFile(path, ['--version'], options, (error, stdout) => {
       const match = /^ripgrep (\d+\.\d+\.\d+)/m.exec(String(stdout));
       resolve(error || !match ? null : match[1]!);
     });

@@ -1,7 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitClient, isGitMissing } from '../../../src/sources/git/git-client.js';
-import { commitFile, makeRepository, writeFile } from '../../support/git.js';
+import { commitFile, git, makeRepository, writeFile } from '../../support/git.js';
 
 let folders: string[] = [];
 afterEach(async () => {
@@ -60,5 +61,40 @@ describe('createGitClient', () => {
     const failingError = await failing.run(['no-such-command']).catch((error: unknown) => error);
     expect(isGitMissing(missingError)).toBe(true);
     expect(isGitMissing(failingError)).toBe(false);
+  });
+
+  it("runs git without the sidecar's token, other variables that guard git notwithstanding", async () => {
+    const root = await makeRepository();
+    folders.push(root);
+    // git runs the fsmonitor hook on every status: it reports the environment git was given.
+    const seen = join(root, '.git', 'seen-by-hook');
+    writeFile(
+      root,
+      '.git/report-env',
+      `#!/bin/sh\necho "token=$SIDECAR_TOKEN" >> "${seen}"\nexit 1\n`,
+    );
+    await chmod(join(root, '.git', 'report-env'), 0o755);
+    git(root, 'config', 'core.fsmonitor', join(root, '.git', 'report-env'));
+
+    const outside = {
+      SIDECAR_TOKEN: 'token-the-hook-must-not-see',
+      EDITOR: 'vi',
+      GIT_PAGER: 'less',
+    };
+    const saved = Object.fromEntries(Object.keys(outside).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, outside);
+    try {
+      const client = createGitClient({ cwd: root });
+      await client.run(['status', '--porcelain']);
+      await client.runCapped(['status', '--porcelain'], 1_000_000);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    // Once or more per status, and never with the token.
+    const reports = (await readFile(seen, 'utf8')).split('\n').filter(Boolean);
+    expect([...new Set(reports)]).toEqual(['token=']);
   });
 });

@@ -1,4 +1,4 @@
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findRipgrep, selectEngine } from '../../../src/sources/search/engine-select.js';
@@ -64,6 +64,28 @@ describe('choosing the search engine', () => {
     expect((await findRipgrep(undefined, join(root, 'tools'), root)).problem).toMatch(
       /not found on PATH/,
     );
+  });
+
+  it("asks for the version without the sidecar's token in the environment", async () => {
+    const fake = join(dir, 'bin', 'rg');
+    const seen = join(dir, 'seen');
+    await writeFile(
+      fake,
+      `#!/bin/sh\necho "token=$SIDECAR_TOKEN" > "${seen}"\necho "ripgrep 14.0.0"\n`,
+    );
+    await chmod(fake, 0o755);
+    const saved = process.env.SIDECAR_TOKEN;
+    process.env.SIDECAR_TOKEN = 'token-rg-must-not-see';
+    try {
+      expect(await findRipgrep(undefined, join(dir, 'bin'), root)).toEqual({
+        path: fake,
+        version: '14.0.0',
+      });
+    } finally {
+      if (saved === undefined) delete process.env.SIDECAR_TOKEN;
+      else process.env.SIDECAR_TOKEN = saved;
+    }
+    expect(await readFile(seen, 'utf8')).toBe('token=\n');
   });
 
   it('does not trust a program that does not answer like ripgrep', async () => {
