@@ -14,6 +14,7 @@ import type {
   DiagnosticsSummary,
 } from '../../protocol.js';
 import type { SidecarBackend } from '../backend.js';
+import { createFileSightings } from '../file-sightings.js';
 import {
   answer,
   atLeast,
@@ -196,6 +197,7 @@ async function waitUntilSettled(
 
 export function registerDiagnosticsTools(server: McpServer, backend: SidecarBackend): void {
   const memory = createMemory();
+  const sightings = createFileSightings(backend);
 
   server.registerTool(
     'diagnostics',
@@ -263,6 +265,8 @@ export function registerDiagnosticsTools(server: McpServer, backend: SidecarBack
     ({ files, timeoutMs = DEFAULT_WAIT_MS, severity = 'warning', limit = 100 }, extra) =>
       answer(async () => {
         const wanted = files?.map((file) => workspacePath(backend.root, file));
+        // The servers can only settle on a write the sidecar has seen.
+        const unseen = wanted ? await sightings.caughtUp(wanted, extra.signal) : [];
         const outcome = await waitUntilSettled(backend, wanted, timeoutMs, extra.signal);
         const snapshot = await snapshotOf(backend);
         const inScope = wanted ? new Set(wanted) : undefined;
@@ -275,6 +279,11 @@ export function registerDiagnosticsTools(server: McpServer, backend: SidecarBack
           outcome.settled
             ? 'Settled: the language servers have checked the latest versions.'
             : outcome.note!,
+          ...(unseen.length > 0
+            ? [
+                `The sidecar's file watcher has not reported the latest write of ${unseen.join(', ')} (ignored by git, or outside the root?): the servers may have checked an older version.`,
+              ]
+            : []),
           `Workspace: ${summaryLine(snapshot.summary)}.`,
           wanted ? `In ${plural(wanted.length, 'file')} asked about:` : 'In every file:',
           renderProblems(shown, {
