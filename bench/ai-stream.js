@@ -112,9 +112,12 @@ async function relayRun(sidecar, channel, flags, streamId) {
   };
 }
 
-/** The body a provider streams: `tokens` chunk events, a finish, usage, [DONE]. */
+/**
+ * The body a provider streams: `tokens` chunk events, a finish, usage, [DONE].
+ * @param {number} tokens
+ */
 function openAiBody(tokens) {
-  const chunk = (choices, usage) =>
+  const chunk = (/** @type {unknown[]} */ choices, /** @type {unknown} */ usage) =>
     `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench', choices, usage })}\n\n`;
   const parts = [];
   for (let i = 0; i < tokens; i++) {
@@ -126,7 +129,10 @@ function openAiBody(tokens) {
   return parts;
 }
 
-/** A local provider that writes each event as its own write, as fast as the socket takes it. */
+/**
+ * A local provider that writes each event as its own write, as fast as the socket takes it.
+ * @param {number} tokens
+ */
 async function startProvider(tokens) {
   const parts = openAiBody(tokens);
   const server = createServer(async (request, response) => {
@@ -142,7 +148,11 @@ async function startProvider(tokens) {
   return { server, baseUrl: `http://127.0.0.1:${address.port}/v1` };
 }
 
-/** Reads the provider's stream directly: the floor the proxy is compared with. */
+/**
+ * Reads the provider's stream directly: the floor the proxy is compared with.
+ * @param {string} baseUrl
+ * @param {{ tokens: number }} flags
+ */
 async function directRun(baseUrl, flags) {
   const startedAt = performance.now();
   let firstAt = 0;
@@ -156,14 +166,20 @@ async function directRun(baseUrl, flags) {
     },
   });
   const decoder = new TextDecoder();
-  for await (const bytes of /** @type {AsyncIterable<Uint8Array>} */ (response.body)) {
+  // Node's fetch body is an async iterable; the DOM typings do not say so.
+  const body = /** @type {AsyncIterable<Uint8Array>} */ (/** @type {unknown} */ (response.body));
+  for await (const bytes of body) {
     parser.feed(decoder.decode(bytes, { stream: true }));
   }
   if (count !== flags.tokens) throw new Error(`direct read got ${count} chunks`);
   return { ms: performance.now() - startedAt, firstMs: firstAt - startedAt };
 }
 
-/** One `ai.chat` through the sidecar, timed from the request to the `done` event. */
+/**
+ * One `ai.chat` through the sidecar, timed from the request to the `done` event.
+ * @param {import('../dist/index.js').Sidecar} sidecar
+ * @param {{ tokens: number, timeout: number }} flags
+ */
 async function proxyRun(sidecar, flags) {
   const socket = await connect(sidecar.wsUrl, sidecar.token ?? '');
   let count = 0;

@@ -17,7 +17,10 @@ const GIT_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('GIT_')),
 );
 
-/** The first `name` on PATH that can be executed; throws when there is none. */
+/**
+ * The first `name` on PATH that can be executed; throws when there is none.
+ * @param {string} name
+ */
 export function findExecutable(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;

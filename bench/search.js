@@ -64,7 +64,12 @@ const CHOICES = {
   },
 };
 
-/** Queries with few results (well under maxResults), so every target does the whole search. */
+/** @typedef {{ label: string, params: Record<string, unknown> }} Query */
+
+/**
+ * Queries with few results (well under maxResults), so every target does the whole search.
+ * @type {[Query, ...Query[]]}
+ */
 const QUERIES = [
   { label: 'literal', params: { query: 'quartzneedle', caseSensitive: true } },
   { label: 'literal, any case', params: { query: 'quartzneedle' } },
@@ -203,6 +208,8 @@ async function searchClient(sidecar) {
   };
 }
 
+/** @typedef {Awaited<ReturnType<typeof searchClient>>} SearchClient */
+
 async function main() {
   const usage = 'node bench/search.js [options]';
   const { values, choices, json, help } = parseFlags(process.argv.slice(2), FLAGS, CHOICES);
@@ -240,6 +247,7 @@ async function main() {
       sidecars.push(sidecar);
       return searchClient(sidecar);
     };
+    /** @type {[SearchClient, SearchClient, SearchClient]} */
     const clients = [
       await clientOf([createFilesSource(), createSearchSource({ engine: 'ripgrep' })]),
       await clientOf([createSearchSource({ engine: 'ripgrep' })]),

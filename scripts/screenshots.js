@@ -156,14 +156,14 @@ async function makeWorkspace(/** @type {string} */ scratch) {
   git(root, 'push', '-q', '-u', 'origin', 'main');
   git(root, 'checkout', '-q', '-b', 'feature/checkout-flow');
   git(root, 'push', '-q', '-u', 'origin', 'feature/checkout-flow');
-  for (const [file, text, subject] of [
+  for (const [file, text, subject] of /** @type {[string, string, string][]} */ ([
     ['src/checkout/submit.ts', SUBMIT, 'Add the checkout step'],
     [
       'src/cart/validate.ts',
       'export const MAX_QUANTITY = 99;\n',
       'Validate the cart before checkout',
     ],
-  ]) {
+  ])) {
     await write(root, file, text);
     git(root, 'add', file);
     git(root, 'commit', '-q', '-m', subject);

@@ -1,5 +1,5 @@
 import type { ChannelMessage } from '../client/index.js';
-import { previewValue } from '../value-preview.js';
+import { previewValue } from '../core/value-preview.js';
 
 const COLORS: Record<string, number> = {
   files: 36,

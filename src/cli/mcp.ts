@@ -7,12 +7,18 @@ import { serveStdio } from '../mcp/stdio.js';
 import { readDiscovery } from '../server/discovery.js';
 import { OptionsError, type Settings } from '../server/options.js';
 import { type Sidecar, startSidecar } from '../server/sidecar.js';
-import { type CliIo, EXIT_USAGE } from './program.js';
 import { mergeSettings, settingsFromConfigFile, settingsFromEnv } from './settings-sources.js';
 import { type TargetFlags, urlsOf } from './target.js';
 
 interface McpFlags extends TargetFlags {
   config?: string;
+}
+
+/** What the command uses of the CLI's io (stdout is the MCP channel: nothing else goes there). */
+interface McpIo {
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
 }
 
 /** What `sidecar mcp` serves from: a running sidecar, or one it started and must stop. */
@@ -27,16 +33,14 @@ interface Attached {
  * workspace (found through its discovery file, or `--url`), or starts one in this process when
  * none runs and stops it when the agent leaves. Only MCP messages go to stdout.
  */
-export async function mcp(flags: McpFlags, io: CliIo): Promise<number> {
+export async function mcp(flags: McpFlags, io: McpIo): Promise<number> {
   const root = resolve(io.cwd, flags.root ?? '.');
   let attached: Attached;
   try {
     attached = await attach(flags, root, io);
   } catch (error) {
-    if (error instanceof OptionsError) {
-      io.stderr(`sidecar: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
+    // Bad flags or settings: the program reports them with its usage exit code.
+    if (error instanceof OptionsError) throw error;
     io.stderr(`sidecar: ${(error as Error).message}\n`);
     return 1;
   }
@@ -56,7 +60,7 @@ export async function mcp(flags: McpFlags, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function attach(flags: McpFlags, root: string, io: CliIo): Promise<Attached> {
+async function attach(flags: McpFlags, root: string, io: McpIo): Promise<Attached> {
   if (flags.url) {
     if (!URL.canParse(flags.url)) {
       throw new OptionsError(`invalid --url "${flags.url}": expected e.g. ws://127.0.0.1:3001/ws`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { previewValue } from '../core/value-preview.js';
 import type { ClientMessage } from '../protocol.js';
-import { previewValue } from '../value-preview.js';
 import { SidecarError } from './errors.js';
 import { parseOrThrow } from './validation.js';
 

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { previewValue } from '../core/value-preview.js';
 import { createLogger, LOG_LEVELS, type Logger } from '../logger.js';
 import {
   aiSettingsSchema,
@@ -16,7 +17,6 @@ import {
   resolveValidationOptions,
   validationSettingsSchema,
 } from '../sources/validation/validator-config.js';
-import { previewValue } from '../value-preview.js';
 import { generateToken, isLoopbackAddress } from './security.js';
 import { integerSetting, numberSetting } from './setting-schemas.js';
 

@@ -124,7 +124,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       {
         prefix: '/lib/',
         dir: join(PACKAGE_ROOT, 'dist'),
-        allow: (p) => p.startsWith('client/') || p === 'protocol.js',
+        allow: (p) => p.startsWith('client/') || p.startsWith('protocol/') || p === 'protocol.js',
       },
       { prefix: '/', dir: join(PACKAGE_ROOT, 'src', 'dashboard') },
     ]),

@@ -57,6 +57,7 @@ export function createSourceRunner(deps: {
       setState: (state, message) => setState(source.name, source.channel, state, message),
       setPartState: (part, state, message) =>
         setState(`${source.name}:${part}`, source.channel, state, message),
+      emitSystem: (event, data) => void broadcaster.emit('system', event, data),
       onEvent: (channel: Channel, listener) => broadcaster.onEvent(channel, listener),
     };
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { Channel, SourceState } from '../protocol.js';
+import type { Channel, DiagnosticsActivityData, SourceState } from '../protocol.js';
 import type { MethodDefinition } from '../server/methods.js';
 
 /** Something the sidecar broadcasts on a channel, as seen by other sources in-process. */
@@ -24,6 +24,8 @@ export interface SourceContext {
    * on `system` as `<source>:<part>`, so one part failing does not hide the others.
    */
   setPartState(part: string, state: SourceState, message?: string): void;
+  /** Broadcast an event on `system` about this source's work (diagnostics' activity). */
+  emitSystem?(event: 'diagnostics', data: DiagnosticsActivityData): void;
   /** Listen to another channel's events in-process; returns a function that stops listening. */
   onEvent(channel: Channel, listener: (event: SourceEvent) => void): () => void;
 }

@@ -180,4 +180,16 @@ describe('HTTP routes', () => {
     expect((await fetch(`${sidecar.url}/nope`)).status).toBe(404);
     expect((await fetch(`${sidecar.url}/lib/../package.json`)).status).toBe(404);
   });
+
+  it('serves the page the built client library and protocol under /lib/, and nothing else built', async () => {
+    const sidecar = await start();
+    const status = async (path: string) => (await fetch(`${sidecar.url}${path}`)).status;
+    expect(await status('/lib/client/index.js')).toBe(200);
+    expect(await status('/lib/protocol.js')).toBe(200);
+    // The client's runtime imports reach into the protocol's own folder.
+    expect(await status('/lib/protocol/index.js')).toBe(200);
+    expect(await status('/lib/protocol/channels.js')).toBe(200);
+    expect(await status('/lib/server/sidecar.js')).toBe(404);
+    expect(await status('/lib/index.js')).toBe(404);
+  });
 });

@@ -1,13 +1,16 @@
 // Small DOM helpers shared by the views. No framework: each view owns its elements and
 // writes to them at most once per animation frame.
 
+/** @typedef {Node | string | number | null | undefined | false} Child */
+
 /**
  * Creates an element. `props` become attributes (`true` → empty attribute, `false`/null →
  * left out), except `class`, `dataset` and `on<event>` listeners.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, unknown>} [props]
- * @param {...(Node | string | number | null | undefined | false | Array<Node | string>)} children
- * @returns {HTMLElement}
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
@@ -116,6 +119,6 @@ export function describeError(/** @type {any} */ error) {
 }
 
 /** Up to `max` characters of `text`, with an ellipsis when cut. */
-export function truncate(/** @type {string} */ text, max) {
+export function truncate(/** @type {string} */ text, /** @type {number} */ max) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

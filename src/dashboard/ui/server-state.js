@@ -15,7 +15,7 @@ const TROUBLE_STATES = new Set(['unavailable', 'failed', 'stopped', 'error']);
 
 /** @param {import('/lib/client/index.js').SidecarClient} client */
 export function createServerState(client) {
-  /** @type {any} */
+  /** @type {import('/lib/protocol.js').ServerInfo | null} */
   let info = null;
   /** @type {string | null} */
   let infoError = null;
@@ -32,11 +32,12 @@ export function createServerState(client) {
 
   async function refresh() {
     try {
-      info = await client.request('server.info');
+      const fetched = await client.request('server.info');
+      info = fetched;
       infoError = null;
-      methods = new Set(info.methods);
+      methods = new Set(fetched.methods);
       sources.clear();
-      for (const source of info.sources) sources.set(source.name, source);
+      for (const source of fetched.sources) sources.set(source.name, source);
     } catch (error) {
       infoError = `server.info failed: ${describeError(error)}`;
     }
@@ -53,10 +54,10 @@ export function createServerState(client) {
   });
   client.subscribe('system', (message) => {
     if (message.type !== 'event') return;
-    const data = /** @type {any} */ (message.data);
-    if (message.event === 'source') sources.set(data.name, data);
-    else if (message.event === 'shutdown') shutdownReason = data.reason;
-    else if (info && typeof data?.clients === 'number') info = { ...info, clients: data.clients };
+    if (message.event === 'source') sources.set(message.data.name, message.data);
+    else if (message.event === 'shutdown') shutdownReason = message.data.reason;
+    else if (info && (message.event === 'connected' || message.event === 'disconnected'))
+      info = { ...info, clients: message.data.clients };
     else return;
     notify();
   });

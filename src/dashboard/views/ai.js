@@ -14,9 +14,14 @@ import { bindChannelNotice } from '../ui/server-state.js';
 const MAX_STREAMS = 20;
 
 /**
+ * @typedef {import('/lib/protocol.js').EventMessage<'ai-response', 'chunk' | 'done' | 'error'>} AiEvent
+ * @typedef {import('/lib/protocol.js').AiDoneData | import('/lib/protocol.js').AiErrorData} AiEndData
+ */
+
+/**
  * @typedef {{
  *   id: string, state: 'streaming' | 'catching-up' | 'done' | 'error',
- *   nextIndex: number, held: any[], pendingText: string, detail: string,
+ *   nextIndex: number, held: AiEvent[], pendingText: string, detail: string,
  *   element: HTMLElement, text: Text, status: HTMLElement, output: HTMLElement,
  * }} Stream
  */
@@ -45,7 +50,7 @@ export function mountAi({ client, server, root, setBadge }) {
 
   client.subscribe('ai-response', (message) => {
     if (message.type !== 'event') return;
-    const data = /** @type {import('/lib/protocol.js').AiChunkData} */ (message.data);
+    const { data } = message;
     let stream = streams.get(data.id);
     if (!stream) {
       stream = createStream(data.id);
@@ -117,7 +122,7 @@ export function mountAi({ client, server, root, setBadge }) {
   function applyEvent(
     /** @type {Stream} */ stream,
     /** @type {string} */ event,
-    /** @type {any} */ data,
+    /** @type {import('/lib/protocol.js').AiChunkData} */ data,
   ) {
     if (data.index < stream.nextIndex) return; // already in the text (ai.get covered it)
     // Only a client-side gap (events the server no longer held) can skip indexes.
@@ -131,15 +136,12 @@ export function mountAi({ client, server, root, setBadge }) {
   function end(
     /** @type {Stream} */ stream,
     /** @type {'done' | 'error'} */ event,
-    /** @type {any} */ data,
+    /** @type {AiEndData} */ data,
   ) {
     stream.state = event;
+    const { error } = /** @type {import('/lib/protocol.js').AiErrorData} */ (data);
     stream.detail =
-      event === 'done'
-        ? describeDone(data)
-        : data.error
-          ? `${data.error.code}: ${data.error.message}`
-          : 'failed';
+      event === 'done' ? describeDone(data) : error ? `${error.code}: ${error.message}` : 'failed';
   }
 
   function render() {

@@ -22,7 +22,7 @@ const MAX_ROWS_PER_FILE = 100;
  * }} options
  */
 export function mountDiagnostics({ client, server, root, setBadge }) {
-  /** @type {Map<string, Map<string, any[]>>} file → server → diagnostics */
+  /** @type {Map<string, Map<string, import('/lib/protocol.js').Diagnostic[]>>} file → server → diagnostics */
   const files = new Map();
   /** @type {Map<string, boolean>} files the user folded or unfolded */
   const opened = new Map();
@@ -66,7 +66,7 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
   function render() {
     const groups = [...files].map(([file, byServer]) => {
       const diagnostics = [...byServer].flatMap(([serverName, items]) =>
-        items.map((/** @type {any} */ item) => ({ ...item, server: serverName })),
+        items.map((item) => ({ ...item, server: serverName })),
       );
       diagnostics.sort((a, b) => a.range.start.line - b.range.start.line);
       return { file, diagnostics, counts: countSeverities(diagnostics) };

@@ -20,8 +20,16 @@ const COLUMNS = ['time', 'channel', 'event', 'seq', 'data'];
 const ROW_HEIGHT = 20;
 
 /**
+ * A message of a channel, or the log's own note of a gap; queued with the epoch it came in.
+ * @typedef {import('/lib/protocol.js').Channel} Channel
+ * @typedef {import('/lib/client/index.js').ChannelMessage
+ *   | { type: 'gap', channel: Channel, event: 'gap', data: string, timestamp: number, seq?: undefined }} LogMessage
+ * @typedef {LogMessage & { epoch: string | null }} QueuedMessage
+ */
+
+/**
  * @typedef {{
- *   key: string, channel: string, event: string, seq: string, time: string,
+ *   key: string, channel: Channel, event: string, seq: string, time: string,
  *   summary: string, details: string, haystack: string, row: HTMLElement | null,
  *   visible: boolean,
  * }} Entry
@@ -30,7 +38,7 @@ const ROW_HEIGHT = 20;
 /**
  * @param {{
  *   client: import('/lib/client/index.js').SidecarClient,
- *   channels: readonly string[],
+ *   channels: readonly Channel[],
  *   root: HTMLElement,
  * }} options
  */
@@ -38,7 +46,7 @@ export function mountEventLog({ client, channels, root }) {
   const shown = new Set(channels);
   let paused = false;
   /** Messages not yet on screen, oldest first; never longer than twice the cap. */
-  let queue = /** @type {any[]} */ ([]);
+  let queue = /** @type {QueuedMessage[]} */ ([]);
   /** Entries kept, shown or hidden by the filter/toggles, oldest first; at most MAX_ROWS. */
   let kept = /** @type {Entry[]} */ ([]);
   /** The kept entries that pass the filter and toggles, oldest first. */
@@ -118,7 +126,7 @@ export function mountEventLog({ client, channels, root }) {
   const schedule = frameScheduler(render);
 
   for (const channel of channels) {
-    client.subscribe(/** @type {any} */ (channel), (message) => {
+    client.subscribe(channel, (message) => {
       received++;
       enqueue(message);
     });
@@ -141,7 +149,7 @@ export function mountEventLog({ client, channels, root }) {
     });
   });
 
-  function enqueue(/** @type {any} */ message) {
+  function enqueue(/** @type {LogMessage} */ message) {
     // The epoch tells two servers' events apart (seq numbers start again on a restart).
     queue.push({ ...message, epoch: client.epoch });
     if (queue.length > MAX_ROWS * 2) queue = queue.slice(-MAX_ROWS);
@@ -167,7 +175,7 @@ export function mountEventLog({ client, channels, root }) {
     schedule();
   }
 
-  function toEntry(/** @type {any} */ message) {
+  function toEntry(/** @type {QueuedMessage} */ message) {
     const event = message.type === 'event' ? message.event : message.type;
     const json = truncate(JSON.stringify(message.data) ?? 'null', 2000);
     const summary = summarize(message);
@@ -192,7 +200,10 @@ export function mountEventLog({ client, channels, root }) {
   function rowFor(/** @type {Entry} */ entry) {
     if (entry.row) return entry.row;
     const row = /** @type {HTMLElement} */ (rowTemplate.cloneNode(true));
-    const [time, channel, event, seq, data] = /** @type {HTMLElement[]} */ ([...row.children]);
+    const [time, channel, event, seq, data] =
+      /** @type {[HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement]} */ ([
+        ...row.children,
+      ]);
     time.textContent = entry.time;
     channel.textContent = entry.channel;
     event.textContent = entry.event;

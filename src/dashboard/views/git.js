@@ -52,19 +52,17 @@ export function mountGit({ client, server, root }) {
   server.onChange(schedule);
 
   client.subscribe('git', (message) => {
-    const data = /** @type {any} */ (message.data);
-    if (message.type === 'snapshot' || message.event === 'status') {
-      status = data;
+    if (message.type === 'snapshot') {
+      // The status, or null while the root is in no repository.
+      status = /** @type {import('/lib/protocol.js').GitStatus | null} */ (message.data);
+    } else if (message.event === 'status') {
+      status = message.data;
     } else if (message.event === 'branch') {
-      remember(
-        message.timestamp,
-        `switched ${data.from ?? 'detached HEAD'} → ${data.to ?? 'detached HEAD'}`,
-      );
+      const { from, to } = message.data;
+      remember(message.timestamp, `switched ${from ?? 'detached HEAD'} → ${to ?? 'detached HEAD'}`);
     } else if (message.event === 'commit') {
-      remember(
-        message.timestamp,
-        `commit ${data.sha.slice(0, 7)} ${data.subject} — ${data.author}`,
-      );
+      const { sha, subject, author } = message.data;
+      remember(message.timestamp, `commit ${sha.slice(0, 7)} ${subject} — ${author}`);
     }
     schedule();
   });
@@ -74,25 +72,27 @@ export function mountGit({ client, server, root }) {
   }
 
   function render() {
-    if (!status) {
+    // A const, so the narrowing below holds in the callbacks too.
+    const shown = status;
+    if (!shown) {
       const quietBecause = server.noticeFor('git', 'git.status');
       body.replaceChildren(
         quietBecause ? '' : h('p', { class: 'muted' }, 'No repository status yet.'),
       );
       return;
     }
-    const { head, upstream } = status;
+    const { head, upstream } = shown;
     const tracking = !upstream
       ? h('span', { class: 'muted' }, 'no upstream')
-      : status.ahead || status.behind
+      : shown.ahead || shown.behind
         ? h(
             'span',
             {
               id: 'git-upstream',
               title: upstream,
-              'aria-label': `${status.ahead} ahead, ${status.behind} behind ${upstream}`,
+              'aria-label': `${shown.ahead} ahead, ${shown.behind} behind ${upstream}`,
             },
-            `↑${status.ahead} ↓${status.behind} `,
+            `↑${shown.ahead} ↓${shown.behind} `,
             h('span', { class: 'muted' }, upstream),
           )
         : h('span', { class: 'muted', id: 'git-upstream' }, `up to date with ${upstream}`);
@@ -104,17 +104,17 @@ export function mountGit({ client, server, root }) {
         h(
           'span',
           { class: 'branch', id: 'git-branch' },
-          status.detached || !status.branch ? 'detached HEAD' : status.branch,
+          shown.detached || !shown.branch ? 'detached HEAD' : shown.branch,
         ),
         ' ',
         tracking,
-        status.operation
+        shown.operation
           ? [
               ' ',
               h(
                 'span',
                 { class: 'badge', dataset: { severity: 'warning' } },
-                `${status.operation} in progress`,
+                `${shown.operation} in progress`,
               ),
             ]
           : null,
@@ -133,7 +133,7 @@ export function mountGit({ client, server, root }) {
       h(
         'div',
         { class: 'git-files', id: 'git-files' },
-        FILE_KINDS.map((kind) => /** @type {const} */ ([kind, status[kind]]))
+        FILE_KINDS.map((kind) => /** @type {const} */ ([kind, shown[kind]]))
           .filter(([, entries]) => entries.length > 0)
           .map(([kind, entries]) =>
             rememberedDetails(
@@ -149,14 +149,14 @@ export function mountGit({ client, server, root }) {
                 { class: 'file-list' },
                 entries
                   .slice(0, MAX_FILES_LISTED)
-                  .map((/** @type {any} */ entry) => h('li', {}, describeEntry(entry))),
+                  .map((entry) => h('li', {}, describeEntry(entry))),
                 entries.length > MAX_FILES_LISTED
                   ? h('li', { class: 'muted' }, `${entries.length - MAX_FILES_LISTED} more`)
                   : null,
               ),
             ),
           ),
-        status.truncated ? h('p', { class: 'muted' }, 'Some lists were cut at 2,000 paths.') : null,
+        shown.truncated ? h('p', { class: 'muted' }, 'Some lists were cut at 2,000 paths.') : null,
       ),
       recent.length > 0
         ? h(

@@ -19,7 +19,11 @@ function severityLabel(/** @type {string} */ severity) {
   return h(
     'span',
     { class: 'severity', dataset: { severity } },
-    h('span', { 'aria-hidden': 'true' }, /** @type {any} */ (SYMBOLS)[severity] ?? '•'),
+    h(
+      'span',
+      { 'aria-hidden': 'true' },
+      /** @type {Record<string, string | undefined>} */ (SYMBOLS)[severity] ?? '•',
+    ),
     ` ${severity}`,
   );
 }
@@ -37,7 +41,7 @@ export function countSeverities(items) {
 }
 
 /** "2 errors", "1 warning" badges for the non-zero counts. */
-export function severityBadges(/** @type {Record<string, number>} */ counts) {
+export function severityBadges(/** @type {Record<(typeof SEVERITIES)[number], number>} */ counts) {
   return SEVERITIES.filter((severity) => counts[severity] > 0).map((severity) =>
     h(
       'span',

@@ -18,7 +18,9 @@ const LINE_WINDOW = 240;
 /**
  * @typedef {{
  *   searchId: string | null, shown: number, count: number, files: Map<string, HTMLElement>,
- *   done: any, progress: any, error: string | null,
+ *   done: import('/lib/protocol.js').SearchDoneData | null,
+ *   progress: import('/lib/protocol.js').SearchProgressData | null,
+ *   error: string | null,
  * }} SearchState
  */
 
@@ -36,7 +38,7 @@ export function mountSearch({ client, server, root, setBadge }) {
   /** Bumped by each submit, so the answer of a superseded search.start is ignored. */
   let generation = 0;
   /** Matches waiting for the next frame. */
-  let incoming = /** @type {any[]} */ ([]);
+  let incoming = /** @type {import('/lib/protocol.js').SearchMatch[]} */ ([]);
 
   const query = h('input', {
     type: 'search',
@@ -94,8 +96,7 @@ export function mountSearch({ client, server, root, setBadge }) {
 
   client.subscribe('search', (message) => {
     if (message.type !== 'event') return;
-    const data = /** @type {any} */ (message.data);
-    if (current?.searchId && data.searchId === current.searchId) apply(message.event, data);
+    if (current?.searchId && message.data.searchId === current.searchId) apply(message);
   });
 
   async function start(/** @type {SubmitEvent} */ event) {
@@ -122,7 +123,7 @@ export function mountSearch({ client, server, root, setBadge }) {
     schedule();
     try {
       const { searchId } = await client.request('search.start', {
-        query: /** @type {HTMLInputElement} */ (query).value,
+        query: query.value,
         regex: fields.has('regex'),
         caseSensitive: fields.has('caseSensitive'),
         wholeWord: fields.has('wholeWord'),
@@ -152,19 +153,20 @@ export function mountSearch({ client, server, root, setBadge }) {
     });
   }
 
-  function apply(/** @type {string} */ event, /** @type {any} */ data) {
-    if (!current) return;
-    if (event === 'results') {
-      current.count += data.results.length;
+  /** @param {import('/lib/client/index.js').ChannelMessage<'search'>} message */
+  function apply(message) {
+    if (!current || message.type !== 'event') return;
+    if (message.event === 'results') {
+      current.count += message.data.results.length;
       // Only what will be drawn is held; the count covers the rest.
-      for (const match of data.results) {
+      for (const match of message.data.results) {
         if (current.shown + incoming.length >= MAX_SHOWN) break;
         incoming.push(match);
       }
-    } else if (event === 'progress') {
-      current.progress = data;
-    } else if (event === 'done') {
-      current.done = data;
+    } else if (message.event === 'progress') {
+      current.progress = message.data;
+    } else if (message.event === 'done') {
+      current.done = message.data;
       cancelButton.toggleAttribute('disabled', true);
     }
     schedule();

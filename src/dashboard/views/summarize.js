@@ -5,12 +5,28 @@
 import { count, truncate } from '../ui/dom.js';
 import { countSeverities } from './problems.js';
 
-/** @type {Record<string, (data: any) => string>} */
+/**
+ * A summary per `channel/event`, given that event's `data` as the protocol types it, and per
+ * state channel's `channel/snapshot`.
+ * @typedef {import('/lib/protocol.js').ChannelEventMap} EventMap
+ * @typedef {{ [C in keyof EventMap]: `${C}/${keyof EventMap[C] & string}` }[keyof EventMap]} EventKey
+ * @typedef {{
+ *   [K in EventKey]?: K extends `${infer C extends keyof EventMap}/${infer E extends string}`
+ *     ? (data: EventMap[C][E & keyof EventMap[C]]) => string
+ *     : never
+ * } & {
+ *   'git/snapshot': (data: import('/lib/protocol.js').GitStatus | null) => string,
+ *   'diagnostics/snapshot': (data: import('/lib/protocol.js').DiagnosticsSnapshot) => string,
+ *   'validation/snapshot': (data: import('/lib/protocol.js').ValidationSnapshot) => string,
+ * }} Summaries
+ */
+
+/** @type {Summaries} */
 const SUMMARIES = {
   'files/batch': (data) =>
     `${count(data.count, 'change')}: ${data.events
       .slice(0, 3)
-      .map((/** @type {any} */ entry) => `${entry.event} ${entry.file}`)
+      .map((entry) => `${entry.event} ${entry.file}`)
       .join(', ')}${data.count > 3 ? ', …' : ''}`,
   'files/ready': (data) => `${count(data.files, 'file')} watched, scanned in ${data.durationMs} ms`,
   'diagnostics/updated': (data) => {
@@ -23,11 +39,10 @@ const SUMMARIES = {
   // null while the root is in no repository.
   'git/snapshot': (data) => (data ? describeGitStatus(data) : 'no repository'),
   'diagnostics/snapshot': (data) =>
-    `${count(new Set(data.files.map((/** @type {any} */ entry) => entry.file)).size, 'file')} with problems`,
+    `${count(new Set(data.files.map((entry) => entry.file)).size, 'file')} with problems`,
   'validation/snapshot': (data) =>
-    data.validators
-      .map((/** @type {any} */ validator) => `${validator.tool} ${validator.state}`)
-      .join(', ') || 'no validators',
+    data.validators.map((validator) => `${validator.tool} ${validator.state}`).join(', ') ||
+    'no validators',
   'git/commit': (data) => `${data.sha.slice(0, 7)} ${data.subject} — ${data.author}`,
   'git/branch': (data) => `${data.from ?? 'detached'} → ${data.to ?? 'detached'}`,
   'search/progress': (data) =>
@@ -65,8 +80,9 @@ export function summarize(message) {
   const data = /** @type {any} */ (message.data);
   if (message.type === 'gap') return String(data); // the log's own note, already text
   if (message.channel === 'files' && FILE_EVENTS.has(message.event ?? '')) return data.file;
-  const summary =
-    SUMMARIES[`${message.channel}/${message.type === 'event' ? message.event : message.type}`];
+  const summary = /** @type {Record<string, ((data: any) => string) | undefined>} */ (SUMMARIES)[
+    `${message.channel}/${message.type === 'event' ? message.event : message.type}`
+  ];
   if (summary) {
     try {
       return summary(data);
@@ -78,10 +94,10 @@ export function summarize(message) {
 }
 
 /** A search by its query (`"todo"`), which a reader knows, rather than its id. */
-const searchName = (/** @type {any} */ data) =>
+const searchName = (/** @type {{ searchId: string, query?: string }} */ data) =>
   data.query === undefined ? data.searchId : JSON.stringify(data.query);
 
-function describeGitStatus(/** @type {any} */ status) {
+function describeGitStatus(/** @type {import('/lib/protocol.js').GitStatus} */ status) {
   const changed = new Set([
     ...status.staged,
     ...status.modified,

@@ -65,10 +65,9 @@ export function mountValidation({ client, server, root, setBadge }) {
   server.onChange(schedule);
 
   client.subscribe('validation', (message) => {
-    const data = /** @type {any} */ (message.data);
     if (message.type === 'snapshot') {
       // A snapshot is the whole state: runs this page saw start may have ended meanwhile.
-      const snapshot = /** @type {import('/lib/protocol.js').ValidationSnapshot} */ (data);
+      const snapshot = /** @type {import('/lib/protocol.js').ValidationSnapshot} */ (message.data);
       tools.clear();
       for (const { tool, state, runId, message: why } of snapshot.validators) {
         const entry = toolState(tool);
@@ -77,12 +76,14 @@ export function mountValidation({ client, server, root, setBadge }) {
       }
       for (const result of Object.values(snapshot.results)) toolState(result.tool).latest = result;
     } else if (message.event === 'started') {
+      const { data } = message;
       toolState(data.tool).running = {
         runId: data.runId,
         trigger: data.trigger,
         since: message.timestamp,
       };
     } else if (message.event === 'complete') {
+      const { data } = message;
       const state = toolState(data.tool);
       if (state.running?.runId === data.runId) state.running = null;
       if (!data.cancelled) state.latest = data;

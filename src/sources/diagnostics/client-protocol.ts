@@ -57,7 +57,10 @@ export interface ClientHandlers {
   settings: Readonly<Record<string, unknown>> | undefined;
   onPublishDiagnostics(params: PublishDiagnosticsParams): void;
   onProgress(token: string | number, value: unknown): void;
-  /** The server registered (options) or unregistered (undefined) pull diagnostics. */
+  /**
+   * Pull diagnostics registrations changed: the options of the newest registration still
+   * active, or undefined once none is.
+   */
   onPullDiagnostics(options: DiagnosticRegistrationOptions | undefined): void;
   onDiagnosticRefresh(): void;
   log: Logger;
@@ -81,8 +84,13 @@ export function settingAt(
 
 export function answerServerRequests(connection: ProtocolConnection, handlers: ClientHandlers) {
   const { log } = handlers;
-  /** Registration id → method, so an unregistration can be matched. */
-  const registrations = new Map<string, string>();
+  /**
+   * Active pull diagnostics registrations by id, oldest first. A server may register the same
+   * method several times and unregister the older ones (pyright does): pull stays on while any
+   * registration is active.
+   */
+  const pullRegistrations = new Map<string, DiagnosticRegistrationOptions>();
+  const newestPull = () => [...pullRegistrations.values()].at(-1);
 
   connection.onRequest(ConfigurationRequest.type, (params) =>
     (params?.items ?? []).map((item) => settingAt(handlers.settings, item.section)),
@@ -90,22 +98,25 @@ export function answerServerRequests(connection: ProtocolConnection, handlers: C
   connection.onRequest(WorkspaceFoldersRequest.type, () => handlers.workspaceFolders);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
   connection.onRequest(RegistrationRequest.type, (params) => {
+    const before = newestPull();
     for (const registration of params?.registrations ?? []) {
-      registrations.set(registration.id, registration.method);
-      if (registration.method === DocumentDiagnosticRequest.method) {
-        handlers.onPullDiagnostics(
-          (registration.registerOptions ?? {}) as DiagnosticRegistrationOptions,
-        );
-      }
+      if (registration?.method !== DocumentDiagnosticRequest.method) continue;
+      if (typeof registration.id !== 'string') continue;
+      pullRegistrations.delete(registration.id); // re-inserted as the newest
+      pullRegistrations.set(
+        registration.id,
+        (registration.registerOptions ?? {}) as DiagnosticRegistrationOptions,
+      );
     }
+    if (newestPull() !== before) handlers.onPullDiagnostics(newestPull());
   });
   connection.onRequest(UnregistrationRequest.type, (params) => {
-    for (const { id } of params?.unregisterations ?? []) {
-      if (registrations.get(id) === DocumentDiagnosticRequest.method) {
-        handlers.onPullDiagnostics(undefined);
-      }
-      registrations.delete(id);
+    const before = newestPull();
+    // The spec spells the field `unregisterations`.
+    for (const unregistration of params?.unregisterations ?? []) {
+      if (typeof unregistration?.id === 'string') pullRegistrations.delete(unregistration.id);
     }
+    if (newestPull() !== before) handlers.onPullDiagnostics(newestPull());
   });
   connection.onRequest(DiagnosticRefreshRequest.type, () => handlers.onDiagnosticRefresh());
   // sidecar shows no editor UI: refreshes of it are acknowledged, edits and documents refused.

@@ -8,7 +8,9 @@
 
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { childEnvironment } from '../../core/child-environment.js';
 import type {
+  Diagnostic,
   DiagnosticsSnapshot,
   FileEventData,
   FileEventKind,
@@ -17,8 +19,8 @@ import type {
 import { SidecarError } from '../../server/errors.js';
 import { defineMethod } from '../../server/methods.js';
 import { DEFAULTS } from '../../server/options.js';
-import { childEnvironment } from '../child-environment.js';
 import type { Source, SourceContext, SourceEvent } from '../source.js';
+import { type Activity, createActivity } from './activity.js';
 import { toProtocolDiagnostics } from './diagnostic-conversion.js';
 import { createDiagnosticsStore } from './diagnostics-store.js';
 import { createDocumentSync, type DocumentSync } from './document-sync.js';
@@ -27,6 +29,7 @@ import type { LspServerConfig } from './lsp-settings.js';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-guard.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restart-policy.js';
 import { type LanguageServerSpec, resolveLanguageServers } from './server-registry.js';
+import { createSettleTracker, type SettleTracker } from './settle-tracker.js';
 import { hasEnding, listWorkspaceFiles } from './workspace-files.js';
 import { createWorkspacePaths, type WorkspacePaths } from './workspace-paths.js';
 
@@ -41,39 +44,63 @@ export interface DiagnosticsSourceOptions {
   shutdownTimeoutMs?: number;
   restart?: Partial<RestartPolicyOptions>;
   limits?: Partial<MessageLimits>;
+  /**
+   * A document sent to a server that has said nothing for this long (and shows no progress)
+   * counts as answered: some servers never republish a file that stays clean.
+   */
+  settleQuietMs?: number;
 }
+
+/** The longest `diagnostics.wait` may wait. */
+const MAX_WAIT_MS = 10 * 60_000;
 
 export interface DiagnosticsSource extends Source {
   /** The language servers and their current process ids (for tools and tests). */
   servers(): { name: string; pid: number | undefined }[];
 }
 
+/** A root-relative file name; `./src/a.ts` and `src\\a.ts` are taken too. */
+const relativeFile = z
+  .string()
+  .min(1)
+  .max(4096)
+  .transform((file) => posix.normalize(file.replaceAll('\\', '/')))
+  .refine((file) => !/^(\/|\.\.(\/|$)|[A-Za-z]:)/.test(file), {
+    message: 'must be a path relative to the workspace root, inside it',
+  });
+
 /** `diagnostics.get` params: an optional root-relative file. */
 const getParams = z
+  .union([z.undefined(), z.null(), z.object({ file: relativeFile.optional() }).strict()])
+  .transform((params) => params ?? {});
+
+/** `diagnostics.wait` params: files to wait for (all when absent) and how long at most. */
+const waitParams = z
   .union([
     z.undefined(),
     z.null(),
     z
       .object({
-        file: z
-          .string()
-          .min(1)
-          .max(4096)
-          .transform((file) => posix.normalize(file.replaceAll('\\', '/')))
-          .refine((file) => !/^(\/|\.\.(\/|$)|[A-Za-z]:)/.test(file), {
-            message: 'must be a path relative to the workspace root, inside it',
-          })
-          .optional(),
+        files: z.array(relativeFile).max(10_000).optional(),
+        timeoutMs: z.number().int().min(0).max(MAX_WAIT_MS).optional(),
       })
       .strict(),
   ])
   .transform((params) => params ?? {});
+
+/** Whether two sets differ at most in their hints. */
+function sameWithoutHints(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  const withoutHints = (set: readonly Diagnostic[]) =>
+    JSON.stringify(set.filter((d) => d.severity !== 'hint'));
+  return withoutHints(a) === withoutHints(b);
+}
 
 /** One language server and what belongs to it. */
 interface Running {
   spec: LanguageServerSpec;
   documents: DocumentSync;
   server: LanguageServer;
+  settle: SettleTracker;
 }
 
 export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}): DiagnosticsSource {
@@ -83,6 +110,9 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
   let unavailableReason: string | undefined = 'the diagnostics source has not started';
   let stopListening: (() => void) | undefined;
   let startup: AbortController | undefined;
+  let activity: Activity | undefined;
+  /** Per server and URI, the document version its last report was about. */
+  const reportedVersions = new Map<string, number>();
 
   function publish(
     ctx: SourceContext,
@@ -94,7 +124,17 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     const file = paths.fileOf(uri);
     if (file === undefined) return; // outside the workspace (a library's types, say)
     const diagnostics = toProtocolDiagnostics(raw);
+    // Was the file's text changed since the server last reported on it?
+    const key = `${server}\0${uri}`;
+    const version = running.find((r) => r.spec.name === server)?.documents.versionOf(uri);
+    const edited = version === undefined || reportedVersions.get(key) !== version;
+    if (version === undefined) reportedVersions.delete(key);
+    else reportedVersions.set(key, version);
+    const previous = store.filesOf(server, file)[0]?.diagnostics ?? [];
     if (!store.set({ file, uri, server, diagnostics })) return;
+    // Hints coming and going in a file nobody edited (deprecations, unused names) are kept
+    // for snapshots but not sent: tsserver does that to many files on every edit.
+    if (!edited && sameWithoutHints(previous, diagnostics)) return;
     try {
       ctx.emit('updated', { file, uri, server, diagnostics, summary: store.summary() });
     } catch (error) {
@@ -118,10 +158,15 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
       onRemoved: (file) => clearServer(ctx, paths, spec.name, file),
       onError: (message, error) => log.warn(message, error),
     });
+    const settle = createSettleTracker({
+      quietMs: options.settleQuietMs ?? 1500,
+      onChange: () => activity?.update(),
+    });
     const server = createLanguageServer({
       spec,
       paths,
       documents,
+      settle,
       env: childEnvironment(),
       log,
       limits: { ...DEFAULT_MESSAGE_LIMITS, ...options.limits },
@@ -138,7 +183,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
           : undefined;
       },
     });
-    return { spec, documents, server };
+    return { spec, documents, server, settle };
   }
 
   function followFiles(event: SourceEvent): void {
@@ -179,7 +224,10 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     const stopping = running;
     running = [];
     unavailableReason = 'the diagnostics source is stopped';
+    activity?.dispose();
+    activity = undefined;
     await Promise.all(stopping.map(({ server }) => server.stop()));
+    for (const { settle } of stopping) settle.dispose();
   }
 
   return {
@@ -197,7 +245,22 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
         throw new Error(unavailableReason);
       }
       unavailableReason = undefined;
+      activity = createActivity(
+        () =>
+          running.map(({ spec, settle }) => {
+            const extensions = new Set(spec.extensions);
+            return {
+              name: spec.name,
+              settle,
+              handles: (file: string) => hasEnding(file, extensions),
+              uriOf: paths.uriOf,
+              fileOf: paths.fileOf,
+            };
+          }),
+        (data) => ctx.emitSystem?.('diagnostics', data),
+      );
       running = servers.map((spec) => startServer(ctx, paths, spec));
+      activity.update();
       for (const { spec } of running) ctx.setPartState(spec.name, 'starting');
       stopListening = ctx.onEvent('files', followFiles);
       const controller = new AbortController();
@@ -216,6 +279,23 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
         handler: ({ file }): DiagnosticsSnapshot => {
           if (unavailableReason) throw new SidecarError('UNAVAILABLE', unavailableReason);
           return store.snapshot(file);
+        },
+      }),
+      defineMethod({
+        name: 'diagnostics.wait',
+        params: waitParams,
+        handler: async ({ files, timeoutMs }) => {
+          if (unavailableReason || !activity) {
+            throw new SidecarError('UNAVAILABLE', unavailableReason ?? 'not started');
+          }
+          const waiting = activity;
+          // What is on disk now counts, even if the file watcher has not reported it yet.
+          await Promise.all(
+            (files ?? []).flatMap((file) =>
+              running.map(({ documents }) => documents.syncNow(file)),
+            ),
+          );
+          return waiting.wait(files, timeoutMs ?? 30_000);
         },
       }),
     ],

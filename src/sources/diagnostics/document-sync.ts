@@ -53,6 +53,11 @@ export interface DocumentSync {
   /** The workspace's matching files at start; the first `maxOpenFiles` are tracked. */
   track(files: readonly string[]): void;
   handleFileEvent(file: string, event: FileEventKind): void;
+  /**
+   * Sends `file`'s text as it is on disk now, if it differs from what the server has (before
+   * the file watcher reports the change); resolves once sent. Not a matching file: nothing.
+   */
+  syncNow(file: string): Promise<void>;
   /** Opens every tracked file in a (re)started server; later changes go to it too. */
   attach(sender: DocumentSender): Promise<void>;
   detach(): void;
@@ -193,6 +198,11 @@ export function createDocumentSync(options: DocumentSyncOptions): DocumentSync {
         matching.add(file);
         void enqueue(() => onChanged(file));
       }
+    },
+    syncNow(file) {
+      if (!options.matches(file)) return Promise.resolve();
+      matching.add(file);
+      return enqueue(() => onChanged(file));
     },
     attach(target) {
       sender = target;

@@ -31,12 +31,15 @@ import { createProgressTracker, type ProgressTracker } from './progress.js';
 import { createPullDiagnostics, type PullDiagnostics } from './pull-diagnostics.js';
 import { createRestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
 import type { LanguageServerSpec } from './server-registry.js';
+import type { SettleTracker } from './settle-tracker.js';
 import type { WorkspacePaths } from './workspace-paths.js';
 
 export interface LanguageServerOptions {
   spec: LanguageServerSpec;
   paths: WorkspacePaths;
   documents: DocumentSync;
+  /** Told what was sent and what was answered, to say when the server has settled. */
+  settle: SettleTracker;
   env: NodeJS.ProcessEnv;
   log: Logger;
   limits: MessageLimits;
@@ -66,6 +69,11 @@ interface Instance {
   process: LspConnection;
   progress: ProgressTracker;
   pull: PullDiagnostics | undefined;
+  /** Pull diagnostics as offered in `initialize` and as registered later (which wins). */
+  staticPull: DiagnosticOptions | undefined;
+  registeredPull: DiagnosticOptions | undefined;
+  /** The options `pull` runs with, to tell a real change from a repeated registration. */
+  pullKey: string | undefined;
   /** Whether the server wants `didSave` (a change on disk is a save), and with the text. */
   save: { includeText: boolean } | undefined;
   /** `initialize` has been answered: the server may be reported `running`. */
@@ -73,7 +81,7 @@ interface Instance {
 }
 
 export function createLanguageServer(options: LanguageServerOptions): LanguageServer {
-  const { spec, documents, log } = options;
+  const { spec, documents, settle, log } = options;
   const policy = createRestartPolicy(options.restart);
   let current: Instance | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
@@ -102,10 +110,12 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
     const { connection } = instance.process;
     return {
       didOpen(document) {
+        settle.sent(document.uri);
         notify(connection, DidOpenTextDocumentNotification.type, { textDocument: document });
         instance.pull?.documentChanged(document.uri);
       },
       didChange(document) {
+        settle.sent(document.uri);
         notify(connection, DidChangeTextDocumentNotification.type, {
           textDocument: { uri: document.uri, version: document.version },
           contentChanges: [{ text: document.text }],
@@ -119,12 +129,18 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
         instance.pull?.documentChanged(document.uri);
       },
       didClose(uri) {
+        settle.answered(uri); // no longer waited for
         notify(connection, DidCloseTextDocumentNotification.type, { textDocument: { uri } });
       },
     };
   }
 
-  function enablePull(instance: Instance, provider: DiagnosticOptions | undefined): void {
+  /** Starts, restarts or stops pulling to match the server's offer and registrations. */
+  function updatePull(instance: Instance): void {
+    const provider = instance.registeredPull ?? instance.staticPull;
+    const key = provider ? JSON.stringify(provider) : undefined;
+    if (key === instance.pullKey) return;
+    instance.pullKey = key;
     instance.pull?.dispose();
     instance.pull = provider
       ? createPullDiagnostics({
@@ -133,6 +149,8 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
           openUris: () => documents.openUris(),
           onReport: (uri, diagnostics) =>
             current === instance && options.onDiagnostics(uri, diagnostics),
+          onQueued: (uri) => current === instance && settle.sent(uri),
+          onAnswered: (uri) => current === instance && settle.answered(uri),
           log,
         })
       : undefined;
@@ -143,6 +161,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
     restartTimer = undefined;
     if (stopping) return;
     options.onState('starting');
+    settle.setReady(false);
     const server = startLspProcess({
       command: spec.command,
       args: spec.args,
@@ -153,8 +172,14 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
     });
     const instance: Instance = {
       process: server,
-      progress: createProgressTracker(() => reportRunning(instance)),
+      progress: createProgressTracker((line) => {
+        if (current === instance) settle.setProgress(line !== undefined);
+        reportRunning(instance);
+      }),
       pull: undefined,
+      staticPull: undefined,
+      registeredPull: undefined,
+      pullKey: undefined,
       save: undefined,
       initialized: false,
     };
@@ -173,9 +198,17 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
           return;
         }
         options.onDiagnostics(params.uri, params.diagnostics);
+        settle.answered(params.uri);
       },
-      onProgress: (token, value) => instance.progress.update(token, value),
-      onPullDiagnostics: (provider) => enablePull(instance, provider),
+      onProgress(token, value) {
+        if (current !== instance) return;
+        settle.heard();
+        instance.progress.update(token, value);
+      },
+      onPullDiagnostics(provider) {
+        instance.registeredPull = provider;
+        if (instance.initialized) updatePull(instance);
+      },
       onDiagnosticRefresh: () => instance.pull?.refresh(),
     });
     connection.listen();
@@ -213,9 +246,11 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
       }
       instance.save = saveOptionsOf(result?.capabilities?.textDocumentSync);
       const provider = result?.capabilities?.diagnosticProvider;
-      if (provider && typeof provider === 'object') enablePull(instance, provider);
+      if (provider && typeof provider === 'object') instance.staticPull = provider;
+      updatePull(instance);
       reportRunning(instance);
       await documents.attach(sender(instance));
+      if (current === instance) settle.setReady(true);
     } catch (error) {
       if (current !== instance) return;
       const message =
@@ -232,6 +267,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
   function dispose(instance: Instance): void {
     instance.pull?.dispose();
     instance.progress.dispose();
+    if (current === instance) settle.setProgress(false);
     instance.process.dispose();
     if (current === instance) {
       current = undefined;
@@ -242,7 +278,9 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
   function handleFault(instance: Instance, fault: ConnectionFault): void {
     if (current !== instance || stopping) return;
     dispose(instance);
+    settle.setReady(false);
     if (fault.kind === 'spawn' && (fault.code === 'ENOENT' || fault.code === 'EACCES')) {
+      settle.stop();
       options.onState('unavailable', `${spec.name} ${fault.message}`);
       options.onGone();
       return;
@@ -255,6 +293,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
         'failed',
         `${what}; it failed ${decision.crashes} times within ${window} s and is left stopped`,
       );
+      settle.stop();
       options.onGone();
       return;
     }
@@ -275,6 +314,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
     },
     async stop() {
       stopping = true;
+      settle.stop();
       clearTimeout(restartTimer);
       const instance = current;
       if (instance) {

@@ -1,10 +1,14 @@
 /**
  * One language server process and the JSON-RPC connection over its stdio. The process runs in
  * its own process group, so stopping it also stops what it started (tsserver is a grandchild),
- * and a server that dies leaves nothing behind.
+ * and a server that dies leaves nothing behind. It also gets a temp folder of its own
+ * (TMPDIR, TMP, TEMP), removed when it exits: typescript-language-server makes a folder there at
+ * every start and never removes it.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createProtocolConnection,
   type Message,
@@ -12,14 +16,16 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+import { spawnChild } from '../../core/child-process.js';
+import { previewValue } from '../../core/value-preview.js';
 import type { Logger } from '../../logger.js';
-import { previewValue } from '../../value-preview.js';
 import { createMessageGuard, type MessageLimits, ServerOutputError } from './message-guard.js';
 
 export interface LspProcessOptions {
   command: string;
   args: readonly string[];
   cwd: string;
+  /** The environment to start from; the runner takes the sidecar's token out of it. */
   env: NodeJS.ProcessEnv;
   limits: MessageLimits;
   log: Logger;
@@ -47,24 +53,36 @@ export interface LspConnection {
 /** Server stderr kept to explain a crash. */
 const STDERR_TAIL_BYTES = 2048;
 
-/** Process groups still alive, killed if the sidecar process exits without stopping them. */
-const liveGroups = new Set<number>();
+/** Temp folders of servers still alive, removed if the sidecar process exits without stopping them. */
+const liveTempFolders = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const pid of liveGroups) killGroup(pid);
+    for (const folder of liveTempFolders) removeTempFolder(folder);
   });
 }
 
-/** SIGKILL to the group led by `pid` (the child and every process it started). */
-function killGroup(pid: number): void {
+/** A fresh temp folder for one server process, or undefined when none can be made. */
+function makeTempFolder(log: Logger): string | undefined {
   try {
-    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+    const folder = mkdtempSync(join(tmpdir(), 'sidecar-lsp-'));
+    liveTempFolders.add(folder);
+    return folder;
+  } catch (error) {
+    log.debug(`no temp folder of its own: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function removeTempFolder(folder: string): void {
+  liveTempFolders.delete(folder);
+  try {
+    rmSync(folder, { recursive: true, force: true });
   } catch {
-    // ESRCH: every process of the group is gone already.
+    // a file still held open (Windows): it is in the OS temp folder all the same
   }
 }
 
@@ -101,16 +119,21 @@ const jsonRpcDecoder = {
 export function startLspProcess(options: LspProcessOptions): LspConnection {
   const { log } = options;
   installExitHook();
-  const child: ChildProcess = spawn(options.command, [...options.args], {
+  const tempFolder = makeTempFolder(log);
+  // Its own process group: the server dies together with its children, also when the sidecar
+  // exits without stopping it.
+  const started = spawnChild({
+    command: options.command,
+    args: options.args,
     cwd: options.cwd,
-    env: options.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // Its own process group: we can kill the server together with its children.
-    detached: process.platform !== 'win32',
-    windowsHide: true,
+    baseEnv: options.env,
+    ...(tempFolder ? { env: { TMPDIR: tempFolder, TMP: tempFolder, TEMP: tempFolder } } : {}),
+    stdin: 'pipe',
+    processGroup: true,
+    killGroupOnExit: true,
   });
-  const pid = child.pid;
-  if (pid !== undefined) liveGroups.add(pid);
+  const child = started.process;
+  const pid = started.pid;
 
   let faultListener: ((fault: ConnectionFault) => void) | undefined;
   let settled = false;
@@ -125,10 +148,8 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<void>((resolve) => {
     child.once('exit', async (code, signal) => {
-      if (pid !== undefined) {
-        killGroup(pid); // whatever the server started dies with it
-        liveGroups.delete(pid);
-      }
+      started.signal('SIGKILL'); // whatever the server started dies with it
+      if (tempFolder) removeTempFolder(tempFolder);
       // Its last words on stderr may still be in the pipe: they explain the crash.
       await Promise.race([closed, new Promise((wait) => setTimeout(wait, 500).unref())]);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -138,13 +159,16 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       // A spawn failure: no 'exit' follows.
-      if (child.pid === undefined) resolve();
+      if (child.pid === undefined) {
+        if (tempFolder) removeTempFolder(tempFolder);
+        resolve();
+      }
       fault({ kind: 'spawn', message: `could not be started: ${error.message}`, code: error.code });
     });
   });
 
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
     stderrTail = (stderrTail + text).slice(-STDERR_TAIL_BYTES);
     log.debug(`stderr: ${text.trimEnd()}`);
   });
@@ -156,7 +180,7 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     const kind = error instanceof ServerOutputError ? error.kind : 'malformed';
     fault({ kind, message: error.message });
   });
-  child.stdout!.pipe(guard);
+  child.stdout.pipe(guard);
 
   const connection = createProtocolConnection(
     new StreamMessageReader(guard, { charset: 'utf-8', contentTypeDecoder: jsonRpcDecoder }),
@@ -180,9 +204,9 @@ export function startLspProcess(options: LspProcessOptions): LspConnection {
     settled = true;
     faultListener = undefined;
     connection.dispose();
-    child.stdout!.unpipe(guard);
+    child.stdout.unpipe(guard);
     guard.destroy();
-    if (pid !== undefined) killGroup(pid);
+    if (pid !== undefined) started.signal('SIGKILL');
     else child.kill('SIGKILL');
   }
 

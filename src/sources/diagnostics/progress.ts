@@ -68,7 +68,8 @@ export function createProgressTracker(
       } else if (kind === 'report') {
         const task = tasks.get(token);
         if (!task) return;
-        if (text(message) !== undefined) task.message = text(message);
+        // An empty message (pyright sends one) is no message, not a signal of anything.
+        if (text(message) !== undefined) task.message = text(message) || undefined;
         if (percent) task.percentage = percentage as number;
         sendSoon();
       } else if (kind === 'end') {

@@ -23,6 +23,10 @@ export interface PullDiagnosticsOptions {
   openUris(): string[];
   /** A full report for `uri`: the raw LSP diagnostics, to be checked by the caller. */
   onReport(uri: string, diagnostics: unknown): void;
+  /** A pull for `uri` is queued: its answer is awaited. */
+  onQueued?(uri: string): void;
+  /** `uri` is answered: a report (full or unchanged), or a pull that failed for good. */
+  onAnswered?(uri: string): void;
   log: Logger;
   /** How long changes are gathered before pulling. */
   delayMs?: number;
@@ -68,6 +72,7 @@ export function createPullDiagnostics(options: PullDiagnosticsOptions): PullDiag
     if (!report || typeof report !== 'object') return;
     if (typeof report.resultId === 'string') resultIds.set(uri, report.resultId);
     if (report.kind === 'full') options.onReport(uri, report.items);
+    options.onAnswered?.(uri);
     if (report.relatedDocuments && typeof report.relatedDocuments === 'object') {
       for (const [related, inner] of Object.entries(report.relatedDocuments)) {
         accept(related, inner);
@@ -104,6 +109,8 @@ export function createPullDiagnostics(options: PullDiagnosticsOptions): PullDiag
     } finally {
       inFlight = undefined;
       cancel.dispose();
+      // Queued again (changed meanwhile, or to be retried): its answer is still to come.
+      if (!pending.has(uri)) options.onAnswered?.(uri);
     }
   }
 
@@ -149,6 +156,7 @@ export function createPullDiagnostics(options: PullDiagnosticsOptions): PullDiag
       for (const uri of options.openUris()) order.add(uri);
     }
     pending = order;
+    for (const uri of order) options.onQueued?.(uri);
     if (provider.workspaceDiagnostics) workspaceDirty = true;
     schedule();
   }

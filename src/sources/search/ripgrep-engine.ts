@@ -10,9 +10,8 @@
  * files searched, `.git` and `node_modules` never.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type Child, spawnChild } from '../../core/child-process.js';
 import type { SearchMatch } from '../../protocol.js';
-import { childEnvironment } from '../child-environment.js';
 import { createIgnoreFilter } from '../files/gitignore.js';
 import type { EngineOutcome, EngineRequest, EngineRun, SearchEngine } from './engine.js';
 import { createRipgrepOutput } from './ripgrep-output.js';
@@ -74,7 +73,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         },
         onSkippedLine: (reason) => onWarning?.(`skipped rg output: ${reason}`),
       });
-      searchChild.child.stdout?.on('data', (chunk: Buffer) => {
+      searchChild.child.process.stdout.on('data', (chunk: Buffer) => {
         if (stopped) return;
         output.push(chunk);
         if (batch.length > 0) {
@@ -86,7 +85,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
 
       let filesListed = 0;
       let pathTail = '';
-      countChild?.child.stdout?.on('data', (chunk: Buffer) => {
+      countChild?.child.process.stdout.on('data', (chunk: Buffer) => {
         if (!ignoreFilter) {
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) filesListed++;
           return;
@@ -123,11 +122,11 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         finished,
         stop() {
           stopped = true;
-          searchChild.child.kill('SIGKILL');
-          countChild?.child.kill('SIGKILL');
+          searchChild.child.signal('SIGKILL');
+          countChild?.child.signal('SIGKILL');
         },
         get pid() {
-          const { child } = searchChild;
+          const child = searchChild.child.process;
           return child.exitCode === null && child.signalCode === null ? child.pid : undefined;
         },
       };
@@ -137,20 +136,17 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
 }
 
 interface SpawnedRipgrep {
-  child: ChildProcess;
+  child: Child;
   /** Settles when the process is gone and its pipes are closed. */
   exited: Promise<{ code: number | null; stderr: string; error?: string }>;
 }
 
 function spawnRipgrep(path: string, args: string[], cwd: string): SpawnedRipgrep {
-  const child = spawn(path, args, {
-    cwd,
-    env: childEnvironment(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsHide: true,
-  });
+  // No process group of its own: rg starts no processes, so stopping rg stops the search.
+  const started = spawnChild({ command: path, args, cwd, processGroup: false });
+  const child = started.process;
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
   });
   const exited = new Promise<{ code: number | null; stderr: string; error?: string }>((resolve) => {
@@ -164,7 +160,7 @@ function spawnRipgrep(path: string, args: string[], cwd: string): SpawnedRipgrep
       resolve(spawnError ? { code, stderr, error: spawnError } : { code, stderr }),
     );
   });
-  return { child, exited };
+  return { child: started, exited };
 }
 
 /** rg's error text on one line (its regex errors span several). */

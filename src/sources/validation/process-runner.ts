@@ -1,159 +1,25 @@
 /**
- * Runs one validator process: argument array (no shell), its own process group so the whole
- * tree can be killed (a test runner's workers, a script's children), output kept up to a cap,
- * a timeout, and cancellation through an AbortSignal.
+ * Runs one validator process with the core runner (`core/run-process.ts`: argument array, own
+ * process group, output cap, timeout, cancellation), with color off.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { childEnvironment } from '../child-environment.js';
+import {
+  type ProcessRunOptions as CoreRunOptions,
+  type ProcessResult,
+  runProcess as runToEnd,
+} from '../../core/run-process.js';
 
-export interface ProcessRunOptions {
-  command: string;
-  args: readonly string[];
-  cwd: string;
-  timeoutMs: number;
-  /** stdout and stderr together; past it the tree is killed and the result `truncated`. */
-  maxOutputBytes: number;
-  signal?: AbortSignal;
+export type { ProcessResult };
+
+export interface ProcessRunOptions extends Omit<CoreRunOptions, 'env' | 'baseEnv'> {
+  /** The environment to start from (`process.env` when left out); the token is removed. */
   env?: NodeJS.ProcessEnv;
-  /** Called once the process is spawned (or failed to). */
-  onSpawn?: (pid: number | undefined) => void;
 }
-
-export interface ProcessResult {
-  stdout: string;
-  stderr: string;
-  /** null when the process was killed by a signal or never started. */
-  exitCode: number | null;
-  durationMs: number;
-  cancelled: boolean;
-  timedOut: boolean;
-  truncated: boolean;
-  /** Why the process could not be started, e.g. `spawn … ENOENT`. */
-  spawnError?: string;
-}
-
-/** How long a tree told to stop (SIGTERM) gets before it is killed outright (SIGKILL). */
-export const KILL_GRACE_MS = 2000;
 
 /** Color off: line matchers read plain text, and most tools honor one of these. */
 const PLAIN_OUTPUT = { NO_COLOR: '1', FORCE_COLOR: '0' };
 
 export function runProcess(options: ProcessRunOptions): Promise<ProcessResult> {
-  const startedAt = performance.now();
-  return new Promise((resolve) => {
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let outputBytes = 0;
-    let stopReason: 'cancelled' | 'timedOut' | 'truncated' | null = null;
-    let spawnError: string | undefined;
-    let graceTimer: NodeJS.Timeout | undefined;
-    let settled = false;
-
-    let child: ChildProcess;
-    try {
-      child = spawn(options.command, [...options.args], {
-        cwd: options.cwd,
-        env: childEnvironment(PLAIN_OUTPUT, options.env),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group: process.kill(-pid) then reaches every process it started.
-        detached: process.platform !== 'win32',
-        windowsHide: true,
-      });
-    } catch (error) {
-      // Arguments Node refuses (a NUL byte, say) throw here instead of emitting 'error'.
-      resolve({
-        stdout: '',
-        stderr: '',
-        exitCode: null,
-        durationMs: 0,
-        cancelled: false,
-        timedOut: false,
-        truncated: false,
-        spawnError: (error as Error).message,
-      });
-      return;
-    }
-    options.onSpawn?.(child.pid);
-
-    const signalTree = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        if (process.platform === 'win32') child.kill(signal);
-        else process.kill(-child.pid, signal);
-      } catch {
-        // ESRCH: the group is already gone
-      }
-    };
-
-    const stop = (reason: NonNullable<typeof stopReason>) => {
-      if (stopReason !== null || settled) return;
-      stopReason = reason;
-      signalTree('SIGTERM');
-      graceTimer = setTimeout(() => {
-        signalTree('SIGKILL');
-        // A grandchild that left the group could still hold the pipes open: stop waiting.
-        graceTimer = setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-          finish(null);
-        }, KILL_GRACE_MS);
-      }, KILL_GRACE_MS);
-    };
-
-    const collect = (chunks: Buffer[]) => (chunk: Buffer) => {
-      if (stopReason === 'truncated') return;
-      const room = options.maxOutputBytes - outputBytes;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        outputBytes += room;
-        stop('truncated');
-        return;
-      }
-      chunks.push(chunk);
-      outputBytes += chunk.length;
-    };
-    child.stdout!.on('data', collect(stdout));
-    child.stderr!.on('data', collect(stderr));
-
-    const timeout = setTimeout(() => stop('timedOut'), options.timeoutMs);
-    const onAbort = () => stop('cancelled');
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-
-    function finish(exitCode: number | null) {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timeout);
-      clearTimeout(graceTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      // A cut-off last line would be read as a (wrong) problem: keep whole lines only.
-      const decode = (chunks: Buffer[]) => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        return stopReason === 'truncated' ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
-      };
-      const result: ProcessResult = {
-        stdout: decode(stdout),
-        stderr: decode(stderr),
-        exitCode,
-        durationMs: Math.round(performance.now() - startedAt),
-        cancelled: stopReason === 'cancelled',
-        timedOut: stopReason === 'timedOut',
-        truncated: stopReason === 'truncated',
-      };
-      if (spawnError !== undefined) result.spawnError = spawnError;
-      resolve(result);
-    }
-
-    child.once('error', (error) => {
-      // Only spawn failures land here before 'close'; a killed process closes normally.
-      spawnError = error.message;
-      finish(null);
-    });
-    child.once('exit', () => {
-      // The main process is done; what it left running in its group is not wanted.
-      signalTree('SIGTERM');
-    });
-    child.once('close', (code) => finish(code));
-  });
+  const { env, ...rest } = options;
+  return runToEnd({ ...rest, env: PLAIN_OUTPUT, ...(env ? { baseEnv: env } : {}) });
 }

@@ -16,8 +16,9 @@ import type {
 import { SidecarError } from '../../server/errors.js';
 import { defineMethod } from '../../server/methods.js';
 import type { Source, SourceContext, SourceEvent } from '../source.js';
-import { detectValidators } from './auto-detect.js';
+import { DETECTED_TYPE_CHECK, detectValidators } from './auto-detect.js';
 import { resolveCommand } from './command-resolver.js';
+import { createDiagnosticsGate, type DiagnosticsGate } from './diagnostics-gate.js';
 import { createWorkspacePaths, matcherFor, type ProblemMatcher } from './matchers/index.js';
 import { runProcess } from './process-runner.js';
 import { reportRun } from './run-report.js';
@@ -41,8 +42,12 @@ interface ValidationSession {
   ready: Map<string, ReadyValidator>;
   unavailable: Map<string, string>;
   scheduler: RunScheduler;
+  gate: DiagnosticsGate;
   stopListening: () => void;
 }
+
+/** The longest a detected `tsc` run waits for the language servers to be idle. */
+const MAX_WAIT_FOR_DIAGNOSTICS_MS = 60_000;
 
 const runParams = z
   .object({ tool: z.string().min(1, 'must not be empty').max(64) })
@@ -63,7 +68,10 @@ export function createValidationSource(
   async function start(ctx: SourceContext): Promise<void> {
     await stop();
     results.clear();
+    const detected = options.validators === null;
     const configured = options.validators ?? (await detectValidators(ctx.root));
+    // One type-check at a time: the detected tsc waits while tsserver checks the same code.
+    const gate = createDiagnosticsGate(ctx.onEvent, MAX_WAIT_FOR_DIAGNOSTICS_MS);
     const paths = createWorkspacePaths(ctx.root);
     const ready = new Map<string, ReadyValidator>();
     const unavailable = new Map<string, string>();
@@ -85,6 +93,7 @@ export function createValidationSource(
 
     const execute = async ({ tool, runId, trigger, signal }: ScheduledRun) => {
       const validator = ready.get(tool)!;
+      if (detected && tool === DETECTED_TYPE_CHECK) await gate.whenIdle(signal);
       running.set(tool, runId);
       const started: ValidationStartedData = { runId, tool, trigger };
       ctx.emit('started', started);
@@ -132,6 +141,7 @@ export function createValidationSource(
       ready,
       unavailable,
       scheduler,
+      gate,
       stopListening: ctx.onEvent('files', onFilesEvent),
     };
     reportAvailability(ctx, options.validators === null, ready, unavailable);
@@ -143,6 +153,7 @@ export function createValidationSource(
     if (!current) return;
     session = null;
     current.stopListening();
+    current.gate.dispose();
     // Cancelled runs still end with their `complete`, so no `started` is left without one.
     await current.scheduler.stop();
     running.clear();

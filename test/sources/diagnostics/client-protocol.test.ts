@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { settingAt } from '../../../src/sources/diagnostics/client-protocol.js';
+import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import type { Logger } from '../../../src/logger.js';
+import {
+  answerServerRequests,
+  settingAt,
+} from '../../../src/sources/diagnostics/client-protocol.js';
 
 describe('settingAt (workspace/configuration answers)', () => {
   const settings = {
@@ -19,5 +24,75 @@ describe('settingAt (workspace/configuration answers)', () => {
     expect(settingAt(settings, 'constructor')).toBeNull();
     expect(settingAt(settings, 'python.__proto__')).toBeNull();
     expect(settingAt(undefined, 'python')).toBeNull();
+  });
+});
+
+/** A connection that only records the handlers sidecar installs, by method. */
+function recordingConnection() {
+  const handlers = new Map<string, (params: unknown) => unknown>();
+  const on = (type: string | { method: string }, handler: (params: unknown) => unknown) => {
+    handlers.set(typeof type === 'string' ? type : type.method, handler);
+    return { dispose() {} };
+  };
+  const connection = { onRequest: on, onNotification: on } as unknown as ProtocolConnection;
+  const call = (method: string, params: unknown) => handlers.get(method)!(params);
+  return { connection, call };
+}
+
+const silent = { debug() {}, info() {} } as unknown as Logger;
+
+describe('dynamic registration of pull diagnostics', () => {
+  function registrations() {
+    const { connection, call } = recordingConnection();
+    const seen: unknown[] = [];
+    answerServerRequests(connection, {
+      workspaceFolders: [],
+      settings: undefined,
+      log: silent,
+      onPublishDiagnostics() {},
+      onProgress() {},
+      onPullDiagnostics: (options) => seen.push(options),
+      onDiagnosticRefresh() {},
+    });
+    const register = (id: string, identifier: string, method = 'textDocument/diagnostic') =>
+      call('client/registerCapability', {
+        registrations: [
+          { id, method, registerOptions: { identifier, interFileDependencies: true } },
+        ],
+      });
+    const unregister = (...ids: string[]) =>
+      call('client/unregisterCapability', {
+        unregisterations: ids.map((id) => ({ id, method: 'textDocument/diagnostic' })),
+      });
+    return { seen, register, unregister };
+  }
+
+  it('keeps pull on while any registration is active, as pyright registers three and drops two', () => {
+    const { seen, register, unregister } = registrations();
+    register('1', 'first');
+    register('2', 'second');
+    register('3', 'third');
+    unregister('1', '2');
+    expect(seen.map((options) => (options as { identifier?: string })?.identifier)).toEqual([
+      'first',
+      'second',
+      'third',
+    ]);
+    unregister('3');
+    expect(seen.at(-1)).toBeUndefined();
+  });
+
+  it('falls back to the newest remaining registration, and ignores other methods and unknown ids', () => {
+    const { seen, register, unregister } = registrations();
+    register('a', 'older');
+    register('b', 'newer');
+    register('w', 'watch', 'workspace/didChangeWatchedFiles');
+    unregister('nope');
+    unregister('b');
+    expect(seen.map((options) => (options as { identifier?: string })?.identifier)).toEqual([
+      'older',
+      'newer',
+      'older',
+    ]);
   });
 });

@@ -5,7 +5,9 @@
  *
  * Its checker is trivial: every line containing `ERROR` is an error diagnostic whose message
  * is the line. A file containing `CONFIG` also gets an info diagnostic holding what the client
- * answered to `workspace/configuration`, so a test can see the answer.
+ * answered to `workspace/configuration`, so a test can see the answer. A file containing
+ * `FLICKER` gets a hint after every odd-numbered change of any file, and is republished on each
+ * change, as tsserver's deprecation hints come and go in files nobody edited.
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -27,6 +29,7 @@ let nextId = 1;
 const pending = new Map();
 const documents = new Map();
 let config = null;
+let changes = 0;
 
 function send(message) {
   const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }));
@@ -47,6 +50,10 @@ function check(uri) {
         severity: 1, message: line.trim(), source: 'fake', code: 'E1' });
     }
   });
+  if (text.includes('FLICKER') && changes % 2 === 1) {
+    items.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 7 } },
+      severity: 4, message: 'flickering hint', tags: [2] });
+  }
   if (text.includes('CONFIG')) {
     items.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
       severity: 3, message: 'config ' + JSON.stringify(config) });
@@ -94,7 +101,11 @@ function handle(message) {
       return;
     case 'textDocument/didChange':
       documents.set(message.params.textDocument.uri, message.params.contentChanges[0].text);
+      changes++;
       publish(message.params.textDocument.uri);
+      for (const [uri, text] of documents) {
+        if (uri !== message.params.textDocument.uri && text.includes('FLICKER')) publish(uri);
+      }
       return;
     case 'textDocument/didClose':
       documents.delete(message.params.textDocument.uri);

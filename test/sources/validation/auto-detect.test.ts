@@ -29,7 +29,18 @@ describe('auto-detection', () => {
       {
         name: 'tsc',
         command: 'node_modules/.bin/tsc',
-        args: ['--noEmit', '-p', '.', '--pretty', 'false'],
+        // Incremental, its build info out of the workspace: a run after an edit rechecks
+        // only what the edit affects.
+        args: [
+          '--noEmit',
+          '-p',
+          '.',
+          '--pretty',
+          'false',
+          '--incremental',
+          '--tsBuildInfoFile',
+          expect.stringMatching(/[\\/]sidecar[\\/].*tsc[\\/][0-9a-f]{16}\.tsbuildinfo$/),
+        ],
         matcher: 'tsc',
       },
       {
@@ -40,6 +51,8 @@ describe('auto-detection', () => {
       },
     ]);
     const legacy = await workspace({ '.eslintrc.json': '{}' });
+    const [tsc] = await detectValidators(flat);
+    expect(tsc!.args.at(-1)!.startsWith(flat)).toBe(false);
     expect((await detectValidators(legacy)).map((v) => v.name)).toEqual(['eslint']);
     expect(await detectValidators(await workspace({ 'package.json': '{}' }))).toEqual([]);
   });

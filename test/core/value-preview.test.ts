@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { previewValue } from '../src/value-preview.js';
+import { previewValue } from '../../src/core/value-preview.js';
 
 describe('previewValue', () => {
   it('shows a short value as JSON', () => {

@@ -1,0 +1,389 @@
+// @ts-check
+/**
+ * The import-direction check over `src/`: every file belongs to a layer, a layer imports only
+ * the layers below it, and no files import each other in a circle:
+ *
+ *   cli → app → { server, sources } → core → protocol
+ *   client → protocol        dashboard → client, protocol
+ *   cli, app → mcp → { server, client } (the MCP server over a sidecar or a client of one)
+ *
+ * `server` and `sources` never import each other. `protocol`, `client` and `dashboard` also run
+ * in the browser: they may not import Node or packages (the client only `ws`, loaded in Node).
+ *
+ * Run by `npm run lint`; `test/scripts/check-layers.test.ts` checks the checker. Usage:
+ *   node scripts/check-layers.js [root]     exits 1 and lists the violations, if any
+ */
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/**
+ * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp'} Layer
+ * @typedef {{ from: string, to: string }} Edge
+ * @typedef {{ internal: Map<string, string[]>, external: Map<string, string[]> }} ImportGraph
+ *   Files (paths relative to the repository, `/`-separated) and what each imports: files of
+ *   `src/`, and packages or Node modules.
+ * @typedef {{
+ *   kind: 'upward' | 'cycle' | 'external' | 'unlayered', message: string, files: string[],
+ * }} Violation
+ */
+
+/** Which layers each layer may import, besides itself. */
+export const ALLOWED_IMPORTS = /** @type {const} */ ({
+  protocol: [],
+  core: ['protocol'],
+  server: ['core', 'protocol'],
+  sources: ['core', 'protocol'],
+  app: ['mcp', 'server', 'sources', 'core', 'protocol'],
+  cli: ['app', 'mcp', 'server', 'sources', 'core', 'protocol', 'client'],
+  mcp: ['server', 'client', 'core', 'protocol'],
+  client: ['protocol'],
+  dashboard: ['client', 'protocol'],
+});
+
+/** Packages and Node modules a layer may import; a layer not named here may import any. */
+export const ALLOWED_EXTERNAL = /** @type {Partial<Record<Layer, readonly string[]>>} */ ({
+  protocol: [],
+  client: ['ws'],
+  dashboard: [],
+});
+
+/**
+ * The layer of a file under `src/`, or null when it is in none.
+ * @param {string} file
+ * @returns {Layer | null}
+ */
+export function layerOf(file) {
+  const path = file.replace(/^src\//, '');
+  // The files at the top of `src/` that predate the folders.
+  if (path === 'protocol.ts') return 'protocol';
+  if (path === 'logger.ts' || path === 'version.ts') return 'core';
+  if (path === 'index.ts') return 'app';
+  const folder = /** @type {Layer} */ (path.split('/')[0]);
+  return path.includes('/') && Object.hasOwn(ALLOWED_IMPORTS, folder) ? folder : null;
+}
+
+/**
+ * TEMPORARY: the imports that broke the rule when it was introduced. Phase 2 of the layering
+ * work (moving what servers and sources share to `src/core/`, the composition root and the
+ * options to `src/app/`, splitting the CLI's program from its commands) removes them and
+ * empties this list. Do not add to it: a new import that breaks the rule fails the check.
+ * @type {readonly Edge[]}
+ */
+export const KNOWN_VIOLATIONS = [
+  // The composition root and the options (phase 2: `src/app/`) import the sources; the
+  // runner and publisher take the `Source` contract from them (phase 2: `src/core/`).
+  { from: 'src/server/options.ts', to: 'src/sources/ai/provider-config.ts' },
+  { from: 'src/server/options.ts', to: 'src/sources/diagnostics/lsp-settings.ts' },
+  { from: 'src/server/options.ts', to: 'src/sources/git/git-settings.ts' },
+  { from: 'src/server/options.ts', to: 'src/sources/search/search-settings.ts' },
+  { from: 'src/server/options.ts', to: 'src/sources/source.ts' },
+  { from: 'src/server/options.ts', to: 'src/sources/validation/validator-config.ts' },
+  { from: 'src/server/publisher.ts', to: 'src/sources/source.ts' },
+  { from: 'src/server/sidecar.ts', to: 'src/sources/ai/index.ts' },
+  { from: 'src/server/sidecar.ts', to: 'src/sources/diagnostics/index.ts' },
+  { from: 'src/server/sidecar.ts', to: 'src/sources/files/index.ts' },
+  { from: 'src/server/sidecar.ts', to: 'src/sources/git/index.ts' },
+  { from: 'src/server/sidecar.ts', to: 'src/sources/search/index.ts' },
+  { from: 'src/server/sidecar.ts', to: 'src/sources/source.ts' },
+  { from: 'src/server/sidecar.ts', to: 'src/sources/validation/index.ts' },
+  // The composition root serves `/mcp` (phase 2: `src/app/`, which may import `mcp`).
+  { from: 'src/server/sidecar.ts', to: 'src/mcp/http-endpoint.ts' },
+  { from: 'src/server/source-runner.ts', to: 'src/sources/source.ts' },
+  // Sources take errors, `defineMethod`, setting schemas and defaults from the server
+  // (phase 2: `src/core/`, and each source owns its defaults).
+  { from: 'src/sources/ai/ai-source.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/ai/ai-source.ts', to: 'src/server/methods.ts' },
+  { from: 'src/sources/ai/producer-guard.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/ai/stream-registry.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/diagnostics/diagnostics-source.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/diagnostics/diagnostics-source.ts', to: 'src/server/methods.ts' },
+  { from: 'src/sources/diagnostics/diagnostics-source.ts', to: 'src/server/options.ts' },
+  { from: 'src/sources/git/git-methods.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/git/git-methods.ts', to: 'src/server/methods.ts' },
+  { from: 'src/sources/git/git-settings.ts', to: 'src/server/setting-schemas.ts' },
+  { from: 'src/sources/git/git-source.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/search/search-settings.ts', to: 'src/server/setting-schemas.ts' },
+  { from: 'src/sources/search/search-source.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/search/search-source.ts', to: 'src/server/methods.ts' },
+  { from: 'src/sources/source.ts', to: 'src/server/methods.ts' },
+  { from: 'src/sources/validation/validation-source.ts', to: 'src/server/errors.ts' },
+  { from: 'src/sources/validation/validation-source.ts', to: 'src/server/methods.ts' },
+  // The commands take `CliIo` and `EXIT_USAGE` from the program that loads them (phase 2:
+  // their own file).
+  { from: 'src/cli/publish.ts', to: 'src/cli/program.ts' },
+  { from: 'src/cli/serve.ts', to: 'src/cli/program.ts' },
+  { from: 'src/cli/status.ts', to: 'src/cli/program.ts' },
+  { from: 'src/cli/tail.ts', to: 'src/cli/program.ts' },
+  { from: 'src/cli/target.ts', to: 'src/cli/program.ts' },
+];
+
+/**
+ * Every violation in `graph`, except those of the allowed edges.
+ * @param {ImportGraph} graph
+ * @param {{ knownViolations?: readonly Edge[], layerOf?: (file: string) => Layer | null }} [options]
+ * @returns {Violation[]}
+ */
+export function checkLayers(graph, options = {}) {
+  const known = new Set((options.knownViolations ?? KNOWN_VIOLATIONS).map(edgeKey));
+  const layer = options.layerOf ?? layerOf;
+  /** @type {Violation[]} */
+  const violations = [];
+  /** The graph without the known violations: what the cycle search walks. */
+  const kept = new Map();
+
+  for (const [from, targets] of graph.internal) {
+    const fromLayer = layer(from);
+    if (fromLayer === null) {
+      violations.push({
+        kind: 'unlayered',
+        message: `${from} is in no layer: put it in one of the folders of scripts/check-layers.js`,
+        files: [from],
+      });
+    }
+    kept.set(
+      from,
+      targets.filter((to) => {
+        if (known.has(edgeKey({ from, to }))) return false;
+        const toLayer = layer(to);
+        if (fromLayer && toLayer && !mayImport(fromLayer, toLayer)) {
+          violations.push({
+            kind: 'upward',
+            message: `${from} (${fromLayer}) imports ${to} (${toLayer}); ${fromLayer} may import ${describeAllowed(fromLayer)}`,
+            files: [from, to],
+          });
+        }
+        return true;
+      }),
+    );
+  }
+
+  for (const [from, modules] of graph.external) {
+    const fromLayer = layer(from);
+    const allowed = fromLayer ? ALLOWED_EXTERNAL[fromLayer] : undefined;
+    if (!allowed) continue;
+    for (const name of modules) {
+      if (allowed.includes(name)) continue;
+      violations.push({
+        kind: 'external',
+        message: `${from} (${fromLayer}) imports "${name}"; ${fromLayer} also runs in the browser and may import ${allowed.length > 0 ? allowed.map((n) => `"${n}"`).join(', ') : 'no package or Node module'}`,
+        files: [from],
+      });
+    }
+  }
+
+  for (const cycle of findCycles(kept)) {
+    violations.push({
+      kind: 'cycle',
+      message: `import cycle: ${cycle.join(' → ')} → ${cycle[0]}`,
+      files: cycle,
+    });
+  }
+  return violations;
+}
+
+/** The known violations that no longer occur in `graph`: they can be taken off the list. */
+export function staleKnownViolations(
+  /** @type {ImportGraph} */ graph,
+  /** @type {readonly Edge[]} */ knownViolations = KNOWN_VIOLATIONS,
+) {
+  return knownViolations.filter(({ from, to }) => !graph.internal.get(from)?.includes(to));
+}
+
+/**
+ * @param {Layer} from
+ * @param {Layer} to
+ */
+function mayImport(from, to) {
+  return from === to || /** @type {readonly Layer[]} */ (ALLOWED_IMPORTS[from]).includes(to);
+}
+
+function describeAllowed(/** @type {Layer} */ layer) {
+  const allowed = ALLOWED_IMPORTS[layer];
+  return allowed.length > 0 ? `only itself and ${allowed.join(', ')}` : 'only itself';
+}
+
+const edgeKey = (/** @type {Edge} */ { from, to }) => `${from} → ${to}`;
+
+/**
+ * Each set of files that import each other in a circle (Tarjan's strongly connected
+ * components), as one path around it.
+ * @param {Map<string, string[]>} edges
+ * @returns {string[][]}
+ */
+export function findCycles(edges) {
+  /** @type {Map<string, { index: number, low: number }>} */
+  const seen = new Map();
+  /** @type {string[]} */
+  const stack = [];
+  const onStack = new Set();
+  /** @type {string[][]} */
+  const cycles = [];
+  let counter = 0;
+
+  // Iterative, so a long chain of imports cannot overflow the call stack.
+  for (const start of edges.keys()) {
+    if (seen.has(start)) continue;
+    /** @type {{ node: string, next: number }[]} */
+    const work = [{ node: start, next: 0 }];
+    seen.set(start, { index: counter, low: counter++ });
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const frame = /** @type {{ node: string, next: number }} */ (work.at(-1));
+      const targets = edges.get(frame.node) ?? [];
+      const state = /** @type {{ index: number, low: number }} */ (seen.get(frame.node));
+      if (frame.next < targets.length) {
+        const to = /** @type {string} */ (targets[frame.next++]);
+        const target = seen.get(to);
+        if (!target) {
+          seen.set(to, { index: counter, low: counter++ });
+          stack.push(to);
+          onStack.add(to);
+          work.push({ node: to, next: 0 });
+        } else if (onStack.has(to)) {
+          state.low = Math.min(state.low, target.index);
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work.at(-1);
+      if (parent) {
+        const parentState = /** @type {{ index: number, low: number }} */ (seen.get(parent.node));
+        parentState.low = Math.min(parentState.low, state.low);
+      }
+      if (state.low !== state.index) continue;
+      /** @type {string[]} */
+      const component = [];
+      let member;
+      do {
+        member = /** @type {string} */ (stack.pop());
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.node);
+      const selfImport = edges.get(frame.node)?.includes(frame.node);
+      if (component.length > 1 || selfImport) cycles.push(pathAround(component, edges));
+    }
+  }
+  return cycles;
+}
+
+/** A shortest circle through the component's first file (by name), to show where it turns. */
+function pathAround(/** @type {string[]} */ component, /** @type {Map<string, string[]>} */ edges) {
+  const members = new Set(component);
+  const first = [...members].sort()[0] ?? '';
+  // Breadth-first from `first` back to itself, inside the component.
+  /** @type {Map<string, string>} */
+  const cameFrom = new Map();
+  const queue = [first];
+  while (queue.length > 0) {
+    const node = /** @type {string} */ (queue.shift());
+    for (const to of edges.get(node) ?? []) {
+      if (!members.has(to)) continue;
+      if (to === first) {
+        const path = [node];
+        while (path[0] !== first) path.unshift(/** @type {string} */ (cameFrom.get(path[0] ?? '')));
+        return path;
+      }
+      if (!cameFrom.has(to)) {
+        cameFrom.set(to, node);
+        queue.push(to);
+      }
+    }
+  }
+  return [first];
+}
+
+/**
+ * Reads the imports of every `.ts` and `.js` file under `root/src`: static imports and
+ * re-exports, `import()` (in code or in JSDoc types), type-only imports included. The
+ * dashboard's `/lib/…` (the built `src/`, as the page loads it) counts as `src/…`.
+ * @param {string} root The repository.
+ * @returns {ImportGraph}
+ */
+export function readImportGraph(root) {
+  /** @type {ImportGraph} */
+  const graph = { internal: new Map(), external: new Map() };
+  for (const path of listSources(join(root, 'src'))) {
+    const file = toPosix(relative(root, path));
+    const text = readFileSync(path, 'utf8');
+    const specifiers = new Set([
+      ...ts.preProcessFile(text, true, true).importedFiles.map((ref) => ref.fileName),
+      // JSDoc types: `@type {import('/lib/protocol.js').GitStatus}`.
+      ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => match[1] ?? ''),
+    ]);
+    /** @type {string[]} */
+    const internal = [];
+    /** @type {string[]} */
+    const external = [];
+    for (const specifier of specifiers) {
+      const target = resolveSpecifier(root, path, specifier);
+      if (target === null)
+        external.push(specifier.startsWith('node:') ? specifier : packageOf(specifier));
+      else internal.push(target);
+    }
+    graph.internal.set(file, [...new Set(internal)].sort());
+    graph.external.set(file, [...new Set(external)].sort());
+  }
+  return graph;
+}
+
+/** Files under `dir`, sorted. */
+function listSources(/** @type {string} */ dir) {
+  /** @type {string[]} */
+  const files = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...listSources(path));
+    else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(path);
+  }
+  return files.sort();
+}
+
+/**
+ * The repository-relative file an import names, or null for a package or Node module.
+ * @param {string} root
+ * @param {string} importer absolute path
+ * @param {string} specifier
+ */
+function resolveSpecifier(root, importer, specifier) {
+  let target;
+  if (specifier.startsWith('/lib/')) target = join(root, 'src', specifier.slice('/lib/'.length));
+  else if (specifier.startsWith('.')) target = resolve(dirname(importer), specifier);
+  else return null;
+  // Sources import each other by their built name: `./x.js` is `./x.ts`.
+  const candidates = [target.replace(/\.js$/, '.ts'), target];
+  const found = candidates.find((candidate) => existsSync(candidate)) ?? target;
+  return toPosix(relative(root, found));
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+function packageOf(/** @type {string} */ specifier) {
+  const parts = specifier.split('/');
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
+}
+
+const toPosix = (/** @type {string} */ path) => path.split(sep).join('/');
+
+/** Prints the violations and exits 1 when there are any. */
+function main() {
+  const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
+  const graph = readImportGraph(root);
+  const violations = checkLayers(graph);
+  for (const { from, to } of staleKnownViolations(graph)) {
+    console.log(`note: ${from} no longer imports ${to}: take it off KNOWN_VIOLATIONS`);
+  }
+  if (violations.length === 0) {
+    console.log(`layers: ${graph.internal.size} files, no violation`);
+    return;
+  }
+  for (const violation of violations) console.error(`${violation.kind}: ${violation.message}`);
+  console.error(
+    `layers: ${violations.length} violation(s); the rule and its reasons are at the top of scripts/check-layers.js`,
+  );
+  process.exitCode = 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,0 +1,107 @@
+/**
+ * Whether one language server has answered for what it was sent: `checking` while it starts,
+ * while its work-done progress runs, or while an open document's latest text has had no
+ * diagnostics yet; `idle` once every one has.
+ *
+ * A document counts as answered when a report for it arrives (pushed, or pulled: a pull that
+ * says "unchanged" or fails is an answer too). Some servers never republish a file that stays
+ * clean (typescript-language-server publishes only when a file's set changes), so a document
+ * also counts as answered once the server has been quiet, with no progress running, for
+ * `quietMs` after the text was sent. For the same reason a server that has just started counts
+ * as busy until it has been quiet that long: many begin their first progress a moment later.
+ */
+
+export type SettleState = 'checking' | 'idle';
+
+export interface SettleTracker {
+  state(): SettleState;
+  /** Starting, restarting or showing progress: nothing it says now is final. */
+  busy(): boolean;
+  /** The server is initialized and its documents are sent (true), or it (re)starts (false). */
+  setReady(ready: boolean): void;
+  /** The server is stopped for good: nothing it was sent will be answered. */
+  stop(): void;
+  /** New text for `uri` went to the server (or a pull for it was queued). */
+  sent(uri: string): void;
+  answered(uri: string): void;
+  /** The server said something (diagnostics, progress): it is still at work. */
+  heard(): void;
+  setProgress(active: boolean): void;
+  /** The documents still waited for, as URIs. */
+  pending(): ReadonlySet<string>;
+  dispose(): void;
+}
+
+export interface SettleTrackerOptions {
+  quietMs: number;
+  /** Called on every change of the state or of the pending documents. */
+  onChange(): void;
+}
+
+export function createSettleTracker(options: SettleTrackerOptions): SettleTracker {
+  const pending = new Set<string>();
+  let ready = false;
+  let stopped = false;
+  let progress = false;
+  /** Started, and not yet quiet for `quietMs` since. */
+  let warming = false;
+  let quietTimer: NodeJS.Timeout | undefined;
+
+  const busy = () => !stopped && (!ready || warming || progress);
+  const state = (): SettleState => (busy() || pending.size > 0 ? 'checking' : 'idle');
+  const changed = () => options.onChange();
+
+  /** (Re)starts the quiet clock: when it runs out with no progress, the rest is answered. */
+  function restartQuietClock(): void {
+    clearTimeout(quietTimer);
+    quietTimer = undefined;
+    if (stopped || (pending.size === 0 && !warming)) return;
+    quietTimer = setTimeout(() => {
+      quietTimer = undefined;
+      if (progress || !ready) return; // the end of progress or readiness restarts the clock
+      pending.clear();
+      warming = false;
+      changed();
+    }, options.quietMs);
+    quietTimer.unref?.();
+  }
+
+  return {
+    state,
+    busy,
+    setReady(value) {
+      ready = value;
+      warming = value;
+      if (!value) pending.clear(); // a new process is sent every document again
+      restartQuietClock();
+      changed();
+    },
+    stop() {
+      stopped = true;
+      pending.clear();
+      clearTimeout(quietTimer);
+      changed();
+    },
+    sent(uri) {
+      if (stopped) return;
+      pending.add(uri);
+      restartQuietClock();
+      changed();
+    },
+    answered(uri) {
+      pending.delete(uri);
+      restartQuietClock();
+      changed();
+    },
+    heard: restartQuietClock,
+    setProgress(active) {
+      progress = active;
+      restartQuietClock();
+      changed();
+    },
+    pending: () => pending,
+    dispose() {
+      clearTimeout(quietTimer);
+    },
+  };
+}
