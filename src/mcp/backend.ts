@@ -48,8 +48,6 @@ export interface SidecarBackend {
     params: MethodParams<M>,
     options?: CallOptions,
   ): Promise<MethodResult<M>>;
-  /** Calls a method this build's types may not know yet (a newer or older sidecar's). */
-  callUntyped(method: string, params: unknown, options?: CallOptions): Promise<unknown>;
   /**
    * Follows a channel's live events until the returned function is called. Resolves once
    * the subscription is in effect, so an action started after it cannot outrun its events.

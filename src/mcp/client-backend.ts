@@ -66,7 +66,6 @@ export function createClientBackend(options: ClientBackendOptions): ClientBacken
     client,
     call: ((method: string, params: unknown, options?: CallOptions) =>
       client.request(method, params as never, options)) as SidecarBackend['call'],
-    callUntyped: (method, params, options) => client.request(method, params as never, options),
     async follow(channel, listener) {
       const entry = followChannel(channel);
       entry.listeners.add(listener);

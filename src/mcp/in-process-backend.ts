@@ -21,7 +21,6 @@ export function createInProcessBackend(parts: InProcessParts, clientId = 'mcp'):
   return {
     root: parts.root,
     call: call as SidecarBackend['call'],
-    callUntyped: call,
     async follow(channel, listener) {
       return broadcaster.onEvent(channel, ({ event, data, seq }) => listener({ event, data, seq }));
     },

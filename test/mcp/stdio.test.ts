@@ -3,7 +3,7 @@
  * workspace. It starts a sidecar of its own when none runs (and stops it when the agent
  * leaves), or uses the one the discovery file names.
  */
-import { access, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -81,6 +81,53 @@ describe('sidecar mcp on stdio', () => {
     await waitFor(() => !isAlive(pid), { message: 'sidecar mcp to exit' });
     expect(await exists(discovery)).toBe(false);
   });
+
+  it('wait_for_diagnostics shows a type error written to a file, then its fix', async () => {
+    const root = await cli.tempDir('sidecar-mcp-ts-');
+    const runtimeDir = await cli.tempDir('sidecar-runtime-');
+    await mkdir(join(root, 'src'));
+    await writeFile(
+      join(root, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', noEmit: true },
+        include: ['src'],
+      }),
+    );
+    await writeFile(join(root, 'src', 'model.ts'), 'export interface User {\n  age: number;\n}\n');
+    // Wrong from the start: once it is reported, the language server has loaded the project.
+    await writeFile(join(root, 'src', 'seeded.ts'), "export const seeded: number = 'no';\n");
+    // No checks: the language server's answer is the one asked about.
+    await writeFile(join(root, 'sidecar.config.json'), JSON.stringify({ validation: [] }));
+    const { client } = await launch(root, runtimeDir);
+    const ask = async (name: string, args: Record<string, unknown>) =>
+      textOf(await client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 }));
+    await waitFor(
+      async () => (await ask('diagnostics', {})).includes('src/seeded.ts:1:14: error TS2322'),
+      { timeoutMs: 120_000, message: 'the language server to load the project' },
+    );
+
+    await writeFile(
+      join(root, 'src', 'view.ts'),
+      "import type { User } from './model.js';\n\nexport const bob: User = { age: 1 };\nexport const count: number = 'three';\n",
+    );
+    const broken = await ask('wait_for_diagnostics', { files: ['src/view.ts'] });
+    expect(broken).toMatch(/^Settled/);
+    expect(broken).toContain('In 1 file asked about:');
+    expect(broken).toMatch(
+      /^src\/view\.ts:4:14: error TS2322: Type 'string' is not assignable to type 'number'\. \[typescript\]$/m,
+    );
+
+    await writeFile(
+      join(root, 'src', 'view.ts'),
+      "import type { User } from './model.js';\n\nexport const bob: User = { age: 1 };\nexport const count: number = 3;\n",
+    );
+    const fixed = await ask('wait_for_diagnostics', { files: ['src/view.ts'] });
+    expect(fixed).toMatch(/^Settled/);
+    expect(fixed).toContain('No problems.');
+    expect(fixed).toMatch(
+      /^Fixed since last looked \(1\):\n- src\/view\.ts: Type 'string' is not assignable/m,
+    );
+  }, 180_000);
 
   it('uses the sidecar already running for the folder', async () => {
     const served = await cli.serve(['--port', '0', '--log-level', 'warn']);

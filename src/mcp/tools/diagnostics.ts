@@ -14,7 +14,6 @@ import type {
   DiagnosticsSummary,
 } from '../../protocol.js';
 import type { SidecarBackend } from '../backend.js';
-import { createFileSightings } from '../file-sightings.js';
 import {
   answer,
   atLeast,
@@ -36,8 +35,9 @@ const limitSchema = z
   .max(1000)
   .describe('most problems listed (default 100); totals always count every one');
 
-const DEFAULT_WAIT_MS = 30_000;
-const MAX_WAIT_MS = 120_000;
+const DEFAULT_WAIT_MS = 20_000;
+// A request to the sidecar ends at its default timeout (30 s), whatever the method is asked.
+const MAX_WAIT_MS = 30_000;
 
 /** One problem, flattened from the per-file, per-server entries. */
 export interface Problem {
@@ -164,19 +164,19 @@ async function waitUntilSettled(
   signal: AbortSignal,
 ): Promise<WaitOutcome> {
   try {
-    const result = (await backend.callUntyped(
+    const result = await backend.call(
       'diagnostics.wait',
       { ...(files ? { files } : {}), timeoutMs },
       // The method answers at its own timeout; the connection may take a little longer.
       { signal, timeoutMs: timeoutMs + 5000 },
-    )) as { settled?: unknown; timedOut?: unknown } | undefined;
-    const settled = result?.settled !== false && result?.timedOut !== true;
-    return settled
-      ? { settled }
-      : {
-          settled,
-          note: `The language servers had not settled after ${timeoutMs} ms; this is what they had reported.`,
-        };
+    );
+    if (result.settled) return { settled: true };
+    const pending =
+      result.pending.length > 0 ? ` (still checking ${clip(result.pending.join(', '), 200)})` : '';
+    return {
+      settled: false,
+      note: `The language servers had not settled after ${timeoutMs} ms${pending}; this is what they had reported.`,
+    };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'UNKNOWN_METHOD') {
@@ -188,7 +188,7 @@ async function waitUntilSettled(
     if (code === 'TIMEOUT') {
       return {
         settled: false,
-        note: `The language servers had not settled after ${timeoutMs} ms; this is what they had reported.`,
+        note: 'The language servers had not settled in time; this is what they had reported.',
       };
     }
     throw error;
@@ -197,7 +197,6 @@ async function waitUntilSettled(
 
 export function registerDiagnosticsTools(server: McpServer, backend: SidecarBackend): void {
   const memory = createMemory();
-  const sightings = createFileSightings(backend);
 
   server.registerTool(
     'diagnostics',
@@ -265,8 +264,6 @@ export function registerDiagnosticsTools(server: McpServer, backend: SidecarBack
     ({ files, timeoutMs = DEFAULT_WAIT_MS, severity = 'warning', limit = 100 }, extra) =>
       answer(async () => {
         const wanted = files?.map((file) => workspacePath(backend.root, file));
-        // The servers can only settle on a write the sidecar has seen.
-        const unseen = wanted ? await sightings.caughtUp(wanted, extra.signal) : [];
         const outcome = await waitUntilSettled(backend, wanted, timeoutMs, extra.signal);
         const snapshot = await snapshotOf(backend);
         const inScope = wanted ? new Set(wanted) : undefined;
@@ -279,11 +276,6 @@ export function registerDiagnosticsTools(server: McpServer, backend: SidecarBack
           outcome.settled
             ? 'Settled: the language servers have checked the latest versions.'
             : outcome.note!,
-          ...(unseen.length > 0
-            ? [
-                `The sidecar's file watcher has not reported the latest write of ${unseen.join(', ')} (ignored by git, or outside the root?): the servers may have checked an older version.`,
-              ]
-            : []),
           `Workspace: ${summaryLine(snapshot.summary)}.`,
           wanted ? `In ${plural(wanted.length, 'file')} asked about:` : 'In every file:',
           renderProblems(shown, {
