@@ -5,6 +5,7 @@
  *
  *   cli → app → { server, sources } → core → protocol
  *   client → protocol        dashboard → client, protocol
+ *   cli, app → mcp → { server, client } (the MCP server over a sidecar or a client of one)
  *
  * `server` and `sources` never import each other. `protocol`, `client` and `dashboard` also run
  * in the browser: they may not import Node or packages (the client only `ws`, loaded in Node).
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard'} Layer
+ * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp'} Layer
  * @typedef {{ from: string, to: string }} Edge
  * @typedef {{ internal: Map<string, string[]>, external: Map<string, string[]> }} ImportGraph
  *   Files (paths relative to the repository, `/`-separated) and what each imports: files of
@@ -35,8 +36,9 @@ export const ALLOWED_IMPORTS = /** @type {const} */ ({
   core: ['protocol'],
   server: ['core', 'protocol'],
   sources: ['core', 'protocol'],
-  app: ['server', 'sources', 'core', 'protocol'],
-  cli: ['app', 'server', 'sources', 'core', 'protocol', 'client'],
+  app: ['mcp', 'server', 'sources', 'core', 'protocol'],
+  cli: ['app', 'mcp', 'server', 'sources', 'core', 'protocol', 'client'],
+  mcp: ['server', 'client', 'core', 'protocol'],
   client: ['protocol'],
   dashboard: ['client', 'protocol'],
 });
@@ -87,6 +89,8 @@ export const KNOWN_VIOLATIONS = [
   { from: 'src/server/sidecar.ts', to: 'src/sources/search/index.ts' },
   { from: 'src/server/sidecar.ts', to: 'src/sources/source.ts' },
   { from: 'src/server/sidecar.ts', to: 'src/sources/validation/index.ts' },
+  // The composition root serves `/mcp` (phase 2: `src/app/`, which may import `mcp`).
+  { from: 'src/server/sidecar.ts', to: 'src/mcp/http-endpoint.ts' },
   { from: 'src/server/source-runner.ts', to: 'src/sources/source.ts' },
   // Sources take errors, `defineMethod`, setting schemas and defaults from the server
   // (phase 2: `src/core/`, and each source owns its defaults).

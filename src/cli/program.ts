@@ -103,6 +103,23 @@ export function createProgram(io: CliIo, onExitCode: (code: number) => void): Co
       onExitCode(await publish({ channel, event, data }, flags, io));
     });
 
+  program
+    .command('mcp')
+    .description(
+      'serve MCP on stdio for coding agents; uses the running sidecar or starts one until the agent leaves',
+    )
+    .addOption(urlOption())
+    .addOption(tokenOption())
+    .addOption(rootOption())
+    .option(
+      '--config <file>',
+      'config file of a sidecar it starts (default: <root>/sidecar.config.json)',
+    )
+    .action(async (flags) => {
+      const { mcp } = await import('./mcp.js');
+      onExitCode(await mcp(flags, io));
+    });
+
   return program;
 }
 

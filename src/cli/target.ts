@@ -44,7 +44,7 @@ export async function findTarget(flags: TargetFlags, io: CliIo): Promise<Target 
 }
 
 /** Accepts the dashboard's http URL as well as the WebSocket one. */
-function urlsOf(url: string): { httpUrl: string; wsUrl: string } {
+export function urlsOf(url: string): { httpUrl: string; wsUrl: string } {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
   const host = parsed.host;

@@ -8,6 +8,7 @@ import type { AccessPolicy } from './security.js';
 import type { StaticFiles } from './static-files.js';
 
 export const WEBSOCKET_PATH = '/ws';
+export const MCP_PATH = '/mcp';
 
 export interface HttpDeps {
   policy: AccessPolicy;
@@ -17,6 +18,8 @@ export interface HttpDeps {
   dashboard: StaticFiles;
   /** Largest accepted `POST /publish` body. */
   maxPayload: number;
+  /** Answers `/mcp` requests that passed every check (the MCP endpoint). */
+  mcp?: (request: IncomingMessage, response: ServerResponse) => void;
   /** True once shutdown has begun: new WebSockets are refused before the upgrade. */
   shuttingDown: () => boolean;
   /** Hands an upgrade that passed every check to the WebSocket manager. */
@@ -107,6 +110,12 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
         return;
       }
       handlePublish(request, response);
+      return;
+    }
+    if (pathname === MCP_PATH && deps.mcp) {
+      const denied = refusal(request, true);
+      if (denied) sendError(response, denied);
+      else deps.mcp(request, response);
       return;
     }
     if (request.method === 'GET' || request.method === 'HEAD') {

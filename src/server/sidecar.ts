@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { createMcpEndpoint } from '../mcp/http-endpoint.js';
 import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
 import { createAiSource } from '../sources/ai/index.js';
 import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
@@ -17,7 +18,7 @@ import {
   removeDiscovery,
   writeDiscovery,
 } from './discovery.js';
-import { createHttpHandlers, WEBSOCKET_PATH } from './http.js';
+import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from './http.js';
 import { listenWithRetry } from './listen.js';
 import { type ConnectionInfo, createWebSocketManager, type ManagerStats } from './manager.js';
 import { createMethodRegistry, defineMethod, type MethodRegistry, noParams } from './methods.js';
@@ -62,7 +63,7 @@ export interface Sidecar {
   close(reason?: string): Promise<void>;
 }
 
-const OWN_ROUTES = new Set(['/healthz', '/metrics', '/publish']);
+const OWN_ROUTES = new Set(['/healthz', '/metrics', '/publish', MCP_PATH]);
 
 /** Composes a sidecar from its options. Nothing listens until `listen()` or `attach()`. */
 export function createSidecar(input: SidecarOptions = {}): Sidecar {
@@ -105,9 +106,19 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       broadcaster.emit('system', connected ? 'connected' : 'disconnected', { clientId, clients }),
   });
 
+  const mcp = createMcpEndpoint({
+    root: options.root,
+    broadcaster,
+    methods,
+    info: () => info(),
+    maxPayload: options.maxPayload,
+    log: log.child('mcp'),
+  });
+
   const http = createHttpHandlers({
     policy,
     publisher,
+    mcp: mcp.handle,
     maxPayload: options.maxPayload,
     dashboard: createStaticFiles([
       {
@@ -247,7 +258,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
         // From here on a publish answers UNAVAILABLE: every event acknowledged before this
         // line was already broadcast, so it reaches the subscribers ahead of their 1001.
         publisher.stop();
-        await manager.close(reason);
+        await Promise.all([manager.close(reason), mcp.close()]);
         await runner.stop();
         if (discovery)
           await removeDiscovery(discovery.record, discovery.dir).catch(() => undefined);
