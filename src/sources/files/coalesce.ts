@@ -7,7 +7,8 @@
  * is collected and sent when it ends (a throttle, not a debounce, so a continuous stream still
  * flushes), reduced to each path's net effect; a window that sent a `batch` is followed by one
  * twice as long (up to `maxWindowMs`), so a burst that lasts seconds still arrives in a few
- * messages. A window that ends with nothing to send ends the busy period. A small flush goes out
+ * messages. A window that ends with nothing to send ends the busy period (after a batch, a
+ * second empty one does: a burst may pause for a moment). A small flush goes out
  * event by event; a big one as `batch` events of at most `maxBatchSize` entries each, in order.
  */
 
@@ -92,6 +93,8 @@ export function createCoalescer(options: CoalescerOptions): Coalescer {
   /** The open window's timer; `null` in a quiet period. */
   let windowTimer: unknown = null;
   let currentWindowMs = windowMs;
+  /** The last window sent a batch. */
+  let inBurst = false;
   let disposed = false;
 
   function cancelTimer(): void {
@@ -128,12 +131,18 @@ export function createCoalescer(options: CoalescerOptions): Coalescer {
 
   function endWindow(): void {
     windowTimer = null;
-    const hadPending = pending.size > 0;
-    const sent = sendPending();
-    // Still busy: the next window collects what follows, longer while a burst goes on.
-    if (hadPending) {
-      openWindow(sent > batchThreshold ? Math.min(currentWindowMs * 2, maxWindowMs) : windowMs);
+    if (pending.size === 0) {
+      // A burst may pause for longer than a window (a watcher delivering in chunks): one more
+      // window of the same length before the next event counts as the start of a quiet period.
+      if (inBurst) {
+        inBurst = false;
+        openWindow(currentWindowMs);
+      }
+      return;
     }
+    inBurst = sendPending() > batchThreshold;
+    // Still busy: the next window collects what follows, longer while a burst goes on.
+    openWindow(inBurst ? Math.min(currentWindowMs * 2, maxWindowMs) : windowMs);
   }
 
   return {
@@ -152,6 +161,7 @@ export function createCoalescer(options: CoalescerOptions): Coalescer {
     },
     flush() {
       cancelTimer();
+      inBurst = false;
       sendPending();
     },
     dispose() {

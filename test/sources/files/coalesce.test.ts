@@ -169,6 +169,20 @@ describe('createCoalescer', () => {
     expect(emitted.at(-1)).toEqual(['add', { file: 'next', event: 'add' }]);
   });
 
+  it('after a batch, waits one more empty window before a lone event goes out at once', () => {
+    const { coalescer, emitted } = setupBusy({ batchThreshold: 2 });
+    for (const name of ['a', 'b', 'c']) coalescer.push(name, 'add');
+    vi.advanceTimersByTime(100); // a batch went out; the next window is 200 ms
+    vi.advanceTimersByTime(200); // it ends empty: the burst may only be pausing
+    coalescer.push('late', 'add');
+    expect(emitted).toHaveLength(1);
+    vi.advanceTimersByTime(200);
+    expect(emitted.at(-1)).toEqual(['add', { file: 'late', event: 'add' }]);
+    vi.advanceTimersByTime(100); // an empty window after a small flush: quiet again
+    coalescer.push('lone', 'add');
+    expect(emitted.at(-1)).toEqual(['add', { file: 'lone', event: 'add' }]);
+  });
+
   it('delivers a burst of 5,000 paths spread over 2 s in at most 10 messages, each path once', () => {
     const { coalescer, emitted } = setup();
     const total = 5000;

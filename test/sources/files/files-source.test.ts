@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src/logger.js';
 import type {
   FileEventData,
@@ -40,7 +40,7 @@ afterEach(async () => {
   current = null;
 });
 
-async function startHarness(
+async function startWith(
   prepare: (write: Harness['write']) => void = () => {},
   options: FilesSourceOptions = {},
 ): Promise<Harness> {
@@ -84,7 +84,14 @@ async function startHarness(
 const hasEvent = (harness: Harness, file: string, event: FileEventData['event']) =>
   harness.fileEvents().some((entry) => entry.file === file && entry.event === event);
 
-describe('files source', { timeout: TEST_TIMEOUT_MS }, () => {
+// The same behaviour from both engines: `auto` only chooses between them.
+describe.each(['chokidar', 'native'] as const)('files source, %s engine', (engine) => {
+  vi.setConfig({ testTimeout: TEST_TIMEOUT_MS });
+  const startHarness = (
+    prepare?: Parameters<typeof startWith>[0],
+    options: FilesSourceOptions = {},
+  ) => startWith(prepare, { engine, ...options });
+
   it('sums up the initial scan in one ready event, with no add before it', async () => {
     const harness = await startHarness((write) => {
       write('.gitignore', '*.log\n');
@@ -199,15 +206,23 @@ describe('files source', { timeout: TEST_TIMEOUT_MS }, () => {
     });
 
     const after = harness.eventsAfterReady();
-    expect(after.length).toBeLessThan(20);
+    // How the engine spreads the events over time depends on the machine's load, so the bound
+    // is loose here (the coalescer's own tests pin the counts down): far fewer messages than
+    // files, in batches of at most 1,000.
+    expect(after.length).toBeLessThan(total / 50);
     expect(after.some(([event]) => event === 'batch')).toBe(true);
     for (const [event, data] of after) {
       if (event === 'batch') expect((data as FilesBatchData).count).toBeLessThanOrEqual(1000);
     }
     const entries = seen();
-    expect(entries.every((entry) => entry.event === 'add')).toBe(true);
-    expect(entries).toHaveLength(total); // each path exactly once
-    expect(new Set(entries.map((entry) => entry.file))).toEqual(expectedSet);
+    // Each file arrives as one `add`; a write the watcher sees after the add's window has
+    // closed is a later `change` of the same path, which is right, so only those may repeat.
+    const adds = entries.filter((entry) => entry.event === 'add');
+    expect(adds).toHaveLength(total);
+    expect(new Set(adds.map((entry) => entry.file))).toEqual(expectedSet);
+    expect(entries.filter((entry) => entry.event !== 'add' && entry.event !== 'change')).toEqual(
+      [],
+    );
   });
 
   it('sends nothing after stop', async () => {
