@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,10 @@ import type {
 } from '../../../src/protocol.js';
 import { describeWatcherError } from '../../../src/sources/files/files-source.js';
 import { createFilesSource, type FilesSourceOptions } from '../../../src/sources/files/index.js';
+import {
+  toWatchProblem,
+  type WatchEngineOptions,
+} from '../../../src/sources/files/watch-engine.js';
 import type { Source, SourceContext } from '../../../src/sources/source.js';
 import { waitFor } from '../../support/server.js';
 
@@ -80,6 +84,16 @@ async function startWith(
   await source.start(ctx);
   return harness;
 }
+
+/** A fresh context that records into the harness, for a second `start()`. */
+const contextFor = (harness: Harness): SourceContext => ({
+  root: harness.root,
+  log: silentLogger,
+  emit: (event, data) => harness.emitted.push([event, data]),
+  setState: (state, message) => harness.states.push({ state, message }),
+  setPartState: () => {},
+  onEvent: () => () => {},
+});
 
 const hasEvent = (harness: Harness, file: string, event: FileEventData['event']) =>
   harness.fileEvents().some((entry) => entry.file === file && entry.event === event);
@@ -225,6 +239,30 @@ describe.each(['chokidar', 'native'] as const)('files source, %s engine', (engin
     );
   });
 
+  it('reports a symbolic link itself, not what it points to: one write is one event', async () => {
+    const harness = await startHarness((write) => write('real/a.txt', 'one'));
+    symlinkSync(join(harness.root, 'real'), join(harness.root, 'absolute-link'));
+    symlinkSync('real', join(harness.root, 'relative-link'));
+    await waitFor(() => hasEvent(harness, 'relative-link', 'add'));
+    expect(hasEvent(harness, 'absolute-link', 'add')).toBe(true); // a link is a file, not a folder
+
+    appendFileSync(join(harness.root, 'real/a.txt'), ' two');
+    await waitFor(() => hasEvent(harness, 'real/a.txt', 'change'));
+    harness.write('marker.txt');
+    await waitFor(() => hasEvent(harness, 'marker.txt', 'add'));
+    const files = harness.fileEvents().map((entry) => entry.file);
+    expect(files.filter((file) => file.endsWith('a.txt'))).toEqual(['real/a.txt']);
+  });
+
+  it('counts a symbolic link as one file in ready, without walking into it', async () => {
+    const harness = await startHarness((write) => write('real/a.txt'));
+    await harness.source.stop();
+    symlinkSync('real', join(harness.root, 'link'));
+    await harness.source.start(contextFor(harness));
+    const readies = harness.emitted.filter(([event]) => event === 'ready');
+    expect(readies.map(([, data]) => (data as FilesReadyData).files)).toEqual([1, 2]);
+  });
+
   it('sends nothing after stop', async () => {
     const harness = await startHarness();
     harness.write('late.txt');
@@ -239,16 +277,75 @@ describe.each(['chokidar', 'native'] as const)('files source, %s engine', (engin
     const harness = await startHarness((write) => write('one.txt'));
     await harness.source.stop();
     harness.write('two.txt');
-    await harness.source.start({
-      root: harness.root,
-      log: silentLogger,
-      emit: (event, data) => harness.emitted.push([event, data]),
-      setState: (state, message) => harness.states.push({ state, message }),
-      setPartState: () => {},
-      onEvent: () => () => {},
-    });
+    await harness.source.start(contextFor(harness));
     const readies = harness.emitted.filter(([event]) => event === 'ready');
     expect(readies.map(([, data]) => (data as FilesReadyData).files)).toEqual([1, 2]);
+  });
+});
+
+describe('files source settings and engines', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('follows symbolic links to folders with followSymlinks, reporting paths through them', async () => {
+    const harness = await startWith((write) => write('real/a.txt', 'one'), {
+      followSymlinks: true,
+    });
+    symlinkSync('real', join(harness.root, 'link'));
+    await waitFor(() => hasEvent(harness, 'link/a.txt', 'add'));
+    appendFileSync(join(harness.root, 'real/a.txt'), ' two');
+    await waitFor(
+      () => hasEvent(harness, 'real/a.txt', 'change') && hasEvent(harness, 'link/a.txt', 'change'),
+    );
+  });
+
+  it('runs the watcher off the calling thread: no file system watch handle on it', async () => {
+    const watchHandles = () =>
+      process.getActiveResourcesInfo().filter((name) => name === 'FSEventWrap').length;
+    const before = watchHandles();
+    const harness = await startWith((write) => write('src/a.ts'), { engine: 'chokidar' });
+    harness.write('src/b.ts');
+    await waitFor(() => hasEvent(harness, 'src/b.ts', 'add'));
+    expect(watchHandles()).toBe(before);
+  });
+
+  it('reports ENOSPC with the sysctl line, goes on, and stays in error after ready', async () => {
+    let engineOptions: WatchEngineOptions | undefined;
+    const harness = await startWith((write) => write('a.txt'), {
+      engineFactory: (options) => {
+        engineOptions = options;
+        return {
+          name: 'failing',
+          async start() {
+            options.onEvent('add', join(options.root, 'a.txt'));
+            options.onError(
+              toWatchProblem(
+                Object.assign(
+                  new Error('ENOSPC: System limit for number of file watchers reached'),
+                  {
+                    code: 'ENOSPC',
+                  },
+                ),
+              ),
+            );
+          },
+          async close() {},
+        };
+      },
+    });
+    expect(harness.states.map(({ state }) => state)).toEqual(['error']);
+    expect(harness.states[0]?.message).toContain('sudo sysctl fs.inotify.max_user_watches=');
+    expect(harness.emitted[0]).toEqual(['ready', expect.objectContaining({ files: 1 })]);
+    // What can still be watched is reported.
+    engineOptions?.onEvent('add', join(harness.root, 'b.txt'));
+    await waitFor(() => hasEvent(harness, 'b.txt', 'add'));
+  });
+
+  it("recognises the native watcher's errno text as a code", () => {
+    const problem = toWatchProblem(
+      new Error("inotify_add_watch on '/srv/project/src' failed: No space left on device"),
+    );
+    expect(problem.code).toBe('ENOSPC');
+    expect(describeWatcherError(problem, '/srv/project')).toContain('max_user_watches');
+    expect(toWatchProblem(new Error('Too many open files')).code).toBe('EMFILE');
+    expect(toWatchProblem(new Error('something else')).code).toBeUndefined();
   });
 });
 
