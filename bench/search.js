@@ -64,7 +64,10 @@ const CHOICES = {
   },
 };
 
-/** Queries with few results (well under maxResults), so every target does the whole search. */
+/**
+ * Queries with results under maxResults, so every target does the whole search: a few results,
+ * then thousands (what streaming and batching cost), then globs (which rg applies itself).
+ */
 const QUERIES = [
   { label: 'literal', params: { query: 'quartzneedle', caseSensitive: true } },
   { label: 'literal, any case', params: { query: 'quartzneedle' } },
@@ -74,6 +77,11 @@ const QUERIES = [
   {
     label: 'regex, no literal',
     params: { query: 'q[a-z]{5}n[a-z]{5}[0-9]+7', regex: true, caseSensitive: true },
+  },
+  { label: 'literal, thousands of results', params: { query: 'TODO', caseSensitive: true } },
+  {
+    label: 'literal, include and exclude globs',
+    params: { query: 'todo', include: ['*.ts', '*.md'], exclude: ['p1*/'] },
   },
 ];
 
