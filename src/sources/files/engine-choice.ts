@@ -16,7 +16,7 @@ export interface EngineChoiceInput {
   followSymlinks: boolean;
   nativeAbove: number;
   root: string;
-  isIgnored(absolutePath: string, isDir: boolean): boolean;
+  ignoredIn(absoluteFolder: string): (name: string, isDir: boolean) => boolean;
 }
 
 export interface EngineChoice {
@@ -66,6 +66,6 @@ export async function chooseEngine(input: EngineChoiceInput): Promise<EngineChoi
 
 function countFilesUpTo(input: EngineChoiceInput, limit: number): number {
   let files = 0;
-  walkTree(input.root, { isIgnored: input.isIgnored, onFile: () => files++ }, () => files >= limit);
+  walkTree(input.root, { ignoredIn: input.ignoredIn, onFile: () => files++ }, () => files >= limit);
   return files;
 }

@@ -24,7 +24,7 @@ export async function loadNativeWatcher(): Promise<ParcelWatcher> {
 }
 
 export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
-  const { root, isIgnored, onEvent, onError } = options;
+  const { root, ignoredIn, onEvent, onError } = options;
   const folders = new Set<string>([root]);
   let subscription: AsyncSubscription | null = null;
   let closed = false;
@@ -33,7 +33,7 @@ export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
   function listBelow(start: string): string[] {
     const ignoredFolders: string[] = [];
     walkTree(start, {
-      isIgnored,
+      ignoredIn,
       onFile: (path) => onEvent('add', path),
       onFolder: (path) => {
         folders.add(path);

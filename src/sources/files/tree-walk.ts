@@ -9,8 +9,11 @@ import { type Dirent, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TreeWalkVisitor {
-  /** Whether to skip an entry (absolute path) and, for a folder, everything below it. */
-  isIgnored(absolutePath: string, isDir: boolean): boolean;
+  /**
+   * For one folder (absolute path), whether to skip an entry of it by name and, for a folder,
+   * everything below it: one matcher per folder keeps the check cheap per entry.
+   */
+  ignoredIn(absoluteFolder: string): (name: string, isDir: boolean) => boolean;
   onFile?(absolutePath: string): void;
   onFolder?(absolutePath: string): void;
   /** A folder skipped because it is ignored (not reported for folders below an ignored one). */
@@ -38,10 +41,11 @@ export function walkTree(
       visitor.onError?.(error, folder);
       continue;
     }
+    const isIgnored = visitor.ignoredIn(folder);
     for (const entry of entries) {
       const path = join(folder, entry.name);
       const isDir = entry.isDirectory(); // false for a link to a folder: it is not followed
-      if (visitor.isIgnored(path, isDir)) {
+      if (isIgnored(entry.name, isDir)) {
         if (isDir) visitor.onIgnoredFolder?.(path);
         continue;
       }

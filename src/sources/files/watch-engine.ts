@@ -15,6 +15,8 @@ export interface WatchEngineOptions {
   followSymlinks: boolean;
   /** Whether to skip a path (absolute) and, for a folder, everything below it. */
   isIgnored(absolutePath: string, isDir: boolean): boolean;
+  /** `isIgnored` for the entries of one folder, by name: cheaper for walking a whole folder. */
+  ignoredIn(absoluteFolder: string): (name: string, isDir: boolean) => boolean;
   /** A file or folder appeared, changed or went away. Paths of the initial scan come as `add`. */
   onEvent(event: FileEventKind, absolutePath: string): void;
   /** Something could not be watched; the engine goes on with the rest. */

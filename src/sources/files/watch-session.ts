@@ -94,9 +94,33 @@ export function createWatchSession(options: WatchSessionOptions): WatchSession {
     return filter.isIgnored(file, isDir);
   }
 
+  /** A matcher for one folder's entries; a failing filter ignores nothing. */
+  function ignoredIn(absoluteFolder: string): (name: string, isDir: boolean) => boolean {
+    try {
+      const folder = toRelative(absoluteFolder);
+      if (folder !== '' && !isBelowRoot(folder)) return () => false;
+      const matcher = filter.inFolder(folder);
+      return (name, isDir) => {
+        try {
+          return matcher(name, isDir);
+        } catch {
+          return false;
+        }
+      };
+    } catch {
+      return () => false;
+    }
+  }
+
   function onEvent(event: FileEventKind, absolutePath: string): void {
     try {
       if (stopped) return;
+      if (!scanDone) {
+        // The initial scan is summed up by `ready`, not replayed as thousands of `add`s. The
+        // engine reports only what the filter let through, so counting is enough.
+        if (event === 'add') initialFileCount++;
+        return;
+      }
       const file = toRelative(absolutePath);
       if (!isBelowRoot(file)) return; // the root's own addDir, or a path outside it
       // Rules changed: later events (and this one) follow the new ones.
@@ -105,11 +129,6 @@ export function createWatchSession(options: WatchSessionOptions): WatchSession {
       }
       if (event === 'unlinkDir') filter.invalidate(file);
       if (filter.isIgnored(file, IS_DIR_EVENT[event])) return;
-      if (!scanDone) {
-        // The initial scan is summed up by `ready`, not replayed as thousands of `add`s.
-        if (event === 'add') initialFileCount++;
-        return;
-      }
       coalescer.push(file, event);
     } catch (error) {
       post({ type: 'problem', problem: toWatchProblem(error) });
@@ -131,13 +150,14 @@ export function createWatchSession(options: WatchSessionOptions): WatchSession {
             return false; // a filter failure must not break the scan
           }
         },
+        ignoredIn,
         onEvent,
         onError,
       };
       let name = 'custom';
       let create = options.createEngine;
       if (!create) {
-        const choice = await chooseEngine({ ...options, isIgnored: engineOptions.isIgnored });
+        const choice = await chooseEngine({ ...options, ignoredIn });
         name = choice.name;
         create = choice.create;
         post({ type: 'log', level: 'info', message: `watching with ${name}: ${choice.reason}` });

@@ -25,7 +25,7 @@ const input = (overrides: Partial<EngineChoiceInput>): EngineChoiceInput => ({
   followSymlinks: false,
   nativeAbove: 3,
   root,
-  isIgnored: (path) => path.includes('node_modules'),
+  ignoredIn: () => (name) => name === 'node_modules',
   ...overrides,
 });
 
