@@ -67,7 +67,8 @@ const CHOICES = {
 /** @typedef {{ label: string, params: Record<string, unknown> }} Query */
 
 /**
- * Queries with few results (well under maxResults), so every target does the whole search.
+ * Queries with results under maxResults, so every target does the whole search: a few results,
+ * then thousands (what streaming and batching cost), then globs (which rg applies itself).
  * @type {[Query, ...Query[]]}
  */
 const QUERIES = [
@@ -79,6 +80,11 @@ const QUERIES = [
   {
     label: 'regex, no literal',
     params: { query: 'q[a-z]{5}n[a-z]{5}[0-9]+7', regex: true, caseSensitive: true },
+  },
+  { label: 'literal, thousands of results', params: { query: 'TODO', caseSensitive: true } },
+  {
+    label: 'literal, include and exclude globs',
+    params: { query: 'todo', include: ['*.ts', '*.md'], exclude: ['p1*/'] },
   },
 ];
 

@@ -9,6 +9,7 @@ import {
   resolveAiOptions,
 } from '../sources/ai/provider-config.js';
 import { type LspServerConfig, lspSettingsSchema } from '../sources/diagnostics/lsp-settings.js';
+import { type FilesSettings, filesSettingsSchema } from '../sources/files/files-settings.js';
 import { type GitSettings, gitSettingsSchema } from '../sources/git/git-settings.js';
 import { type SearchSettings, searchSettingsSchema } from '../sources/search/search-settings.js';
 import type { Source } from '../sources/source.js';
@@ -47,6 +48,7 @@ export const settingsSchema = z
     lsp: lspSettingsSchema,
     maxOpenFiles: integerSetting(0, 1_000_000),
     git: gitSettingsSchema,
+    files: filesSettingsSchema,
   })
   .partial()
   .strict();
@@ -86,6 +88,8 @@ export interface ResolvedOptions {
   readonly logLevel: Settings['logLevel'] & string;
   /** The git source's settings; unset ones take the source's defaults. */
   readonly git: Readonly<GitSettings>;
+  /** The files source's settings (engine, symbolic links); unset ones take its defaults. */
+  readonly files: Readonly<FilesSettings>;
   readonly discovery: false | { dir: string | undefined };
   /** The `search` source's settings, as given (it fills its own defaults). */
   readonly search: Readonly<SearchSettings>;
@@ -256,6 +260,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     highWaterMark: settings.highWaterMark ?? DEFAULTS.highWaterMark,
     logLevel,
     git: Object.freeze({ ...settings.git }),
+    files: Object.freeze({ ...settings.files }),
     discovery:
       discovery === false ? false : { dir: discovery === true ? undefined : discovery.dir },
     search: Object.freeze({ ...settings.search }),

@@ -73,7 +73,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const broadcaster = createBroadcaster({ history: options.history });
   const methods = createMethodRegistry();
   const sources: Source[] = options.sources ?? [
-    createFilesSource(),
+    createFilesSource(options.files),
     createGitSource(options.git),
     createDiagnosticsSource({ servers: options.lsp, maxOpenFiles: options.maxOpenFiles }),
     createSearchSource(options.search),

@@ -161,3 +161,18 @@ describe('the git section', () => {
     expect(() => parseSettings({ git: { debounce: 5 } }, (key) => key)).toThrow(OptionsError);
   });
 });
+
+describe('the files section', () => {
+  it('is passed on, frozen, and checked key by key', () => {
+    const options = normalizeOptions({
+      files: { engine: 'native', followSymlinks: true, nativeAbove: 500 },
+    });
+    expect(options.files).toEqual({ engine: 'native', followSymlinks: true, nativeAbove: 500 });
+    expect(Object.isFrozen(options.files)).toBe(true);
+    expect(normalizeOptions({}).files).toEqual({});
+    expect(() => parseSettings({ files: { engine: 'fsevents' } }, (key) => key)).toThrow(
+      'invalid files at engine: expected one of auto, chokidar, native',
+    );
+    expect(() => parseSettings({ files: { follow: true } }, (key) => key)).toThrow(OptionsError);
+  });
+});

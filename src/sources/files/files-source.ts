@@ -1,168 +1,191 @@
 /**
- * The `files` source: watches the workspace with chokidar, skips what git ignores, and streams
+ * The `files` source: watches the workspace, skips what git ignores, and streams
  * `add`/`change`/`unlink`/`addDir`/`unlinkDir` (bursts coalesced into `batch`) after one `ready`.
+ *
+ * The watching runs in a worker thread (see watch-session.ts): scanning 100,000 files or
+ * handling a checkout's thousands of events never stalls the server's event loop, which only
+ * relays the coalesced messages. An embedding app may bring its own engine; it runs on the
+ * calling thread.
  */
 
-import { isAbsolute, relative, sep } from 'node:path';
-import { type FSWatcher, watch } from 'chokidar';
-import type { FileEventKind, FilesReadyData } from '../../protocol.js';
+import { relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Source, SourceContext } from '../source.js';
-import { type Coalescer, createCoalescer } from './coalesce.js';
-import { createIgnoreFilter } from './gitignore.js';
+import { FILES_DEFAULTS, type FilesSettings } from './files-settings.js';
+import type { WatchEngineFactory, WatchProblem } from './watch-engine.js';
+import {
+  type CoalescingOptions,
+  createWatchSession,
+  type WatcherMessage,
+  type WatchSessionSettings,
+} from './watch-session.js';
 
-export interface FilesSourceOptions {
-  /** How long a burst of changes is collected before it is sent. */
-  windowMs?: number;
-  /** A flush of at most this many events sends them one by one; above it, as `batch`. */
-  batchThreshold?: number;
-  /** The most entries one `batch` event carries. */
-  maxBatchSize?: number;
+export interface FilesSourceOptions extends FilesSettings, CoalescingOptions {
+  /**
+   * A watcher engine of one's own instead of chokidar or the native one. It runs on the
+   * calling thread, not in a worker.
+   */
+  engineFactory?: WatchEngineFactory;
 }
 
 /** Distinct watcher problems reported on `system`; past this, they are only logged. */
 const MAX_REPORTED_PROBLEMS = 20;
 
-const IS_DIR_EVENT: Readonly<Record<FileEventKind, boolean>> = Object.freeze({
-  add: false,
-  change: false,
-  unlink: false,
-  addDir: true,
-  unlinkDir: true,
-});
+/** How long a stopping worker may take to close its watcher before it is terminated. */
+const STOP_GRACE_MS = 5000;
 
-/** What one `start()` owns; `stop()` tears it down. */
-interface WatchSession {
-  watcher: FSWatcher;
-  coalescer: Coalescer;
-  stopped: boolean;
-  /** Lets `stop()` release a `start()` still waiting for the initial scan. */
-  releaseStart: () => void;
+/**
+ * The worker script. Compiled, it sits beside this file; when this file runs from `src` (the
+ * tests), the worker comes from the build in `dist`, since a worker thread cannot load
+ * TypeScript.
+ */
+const WORKER_FILE = import.meta.url.endsWith('.ts')
+  ? fileURLToPath(new URL('../../../dist/sources/files/watcher-worker.js', import.meta.url))
+  : fileURLToPath(new URL('./watcher-worker.js', import.meta.url));
+
+/** Where one `start()`'s watcher runs; `stop()` ends it. */
+interface WatcherHost {
+  stop(): Promise<void>;
 }
 
 export function createFilesSource(options: FilesSourceOptions = {}): Source {
-  let session: WatchSession | null = null;
+  let host: WatcherHost | null = null;
+  /** Lets `stop()` release a `start()` still waiting for the initial scan. */
+  let releaseStart: () => void = () => {};
 
   async function stop(): Promise<void> {
-    const current = session;
+    const current = host;
     if (!current) return;
-    session = null;
-    current.stopped = true;
-    current.coalescer.dispose(); // nothing pending is sent after stop
-    current.releaseStart();
-    await current.watcher.close();
+    host = null;
+    releaseStart();
+    await current.stop();
   }
 
   async function start(ctx: SourceContext): Promise<void> {
     await stop();
-    const startedAt = performance.now();
-    const filter = createIgnoreFilter(ctx.root);
-    const toRelative = (absolutePath: string) =>
-      relative(ctx.root, absolutePath).split(sep).join('/');
-    const isBelowRoot = (file: string) =>
-      file !== '' && file !== '..' && !file.startsWith('../') && !isAbsolute(file);
-
-    const emitSafely = (event: string, data: unknown) => {
-      try {
-        ctx.emit(event, data);
-      } catch (error) {
-        ctx.log.error(`files: could not emit ${event}`, error);
-      }
+    const settings: WatchSessionSettings = {
+      root: ctx.root,
+      engine: options.engine ?? FILES_DEFAULTS.engine,
+      followSymlinks: options.followSymlinks ?? FILES_DEFAULTS.followSymlinks,
+      nativeAbove: options.nativeAbove ?? FILES_DEFAULTS.nativeAbove,
+      windowMs: options.windowMs,
+      maxWindowMs: options.maxWindowMs,
+      batchThreshold: options.batchThreshold,
+      maxBatchSize: options.maxBatchSize,
     };
-
-    let scanDone = false;
-    let initialFileCount = 0;
+    let stopped = false;
     const reportedProblems = new Set<string>();
-
-    const watcher = watch(ctx.root, {
-      ignored: (path, stats) => {
-        try {
-          const file = toRelative(path);
-          if (!isBelowRoot(file)) return false;
-          return filter.isIgnored(file, stats?.isDirectory() ?? false);
-        } catch {
-          return false; // a filter failure must not break chokidar's scan
-        }
-      },
-      ignoreInitial: false,
-      persistent: true,
-      atomic: true,
+    const ready = new Promise<void>((resolve) => {
+      releaseStart = resolve;
     });
-    const current: WatchSession = {
-      watcher,
-      coalescer: createCoalescer({ ...options, emit: emitSafely }),
-      stopped: false,
-      releaseStart: () => {},
-    };
-    session = current;
 
-    const handleFileEvent = (event: FileEventKind, absolutePath: string) => {
+    const report = (problem: WatchProblem) => {
+      const message = describeWatcherError(problem, ctx.root);
+      if (reportedProblems.has(message) || reportedProblems.size >= MAX_REPORTED_PROBLEMS) {
+        ctx.log.debug(message);
+        return;
+      }
+      reportedProblems.add(message);
+      ctx.setState('error', message); // logged as a warning, and shown on `system`
+    };
+
+    const receive = (message: WatcherMessage) => {
       try {
-        if (current.stopped) return;
-        const file = toRelative(absolutePath);
-        if (!isBelowRoot(file)) return; // the root's own addDir, or a path outside it
-        // Rules changed: later events (and this one) follow the new ones.
-        if (file === '.gitignore' || file.endsWith('/.gitignore')) {
-          filter.invalidate(file.slice(0, -'.gitignore'.length));
+        if (stopped) return;
+        switch (message.type) {
+          case 'event':
+            ctx.emit(message.event, message.data);
+            break;
+          case 'problem':
+            report(message.problem);
+            break;
+          case 'log':
+            ctx.log[message.level](message.message);
+            break;
+          case 'ready':
+            ctx.emit('ready', message.data);
+            // A problem met during the scan stays the state until it is gone.
+            if (reportedProblems.size === 0) ctx.setState('running');
+            releaseStart();
+            break;
         }
-        if (event === 'unlinkDir') filter.invalidate(file);
-        if (filter.isIgnored(file, IS_DIR_EVENT[event])) return;
-        if (!scanDone) {
-          // The initial scan is summed up by `ready`, not replayed as thousands of `add`s.
-          if (event === 'add') initialFileCount++;
-          return;
-        }
-        current.coalescer.push(file, event);
       } catch (error) {
-        ctx.log.error(`files: could not handle ${event} ${absolutePath}`, error);
+        ctx.log.error(`files: could not handle the watcher's ${message.type}`, error);
       }
     };
-    for (const event of Object.keys(IS_DIR_EVENT) as FileEventKind[]) {
-      watcher.on(event, (path: string) => handleFileEvent(event, path));
-    }
 
-    watcher.on('error', (error: unknown) => {
-      try {
-        if (current.stopped) return;
-        const message = describeWatcherError(error, ctx.root);
-        if (reportedProblems.has(message) || reportedProblems.size >= MAX_REPORTED_PROBLEMS) {
-          ctx.log.debug(message);
-          return;
-        }
-        reportedProblems.add(message);
-        ctx.log.warn(message);
-        ctx.setState('error', message);
-      } catch (failure) {
-        ctx.log.error('files: could not report a watcher error', failure);
-      }
-    });
-
-    await new Promise<void>((resolve) => {
-      current.releaseStart = resolve;
-      watcher.once('ready', () => {
-        try {
-          if (current.stopped) return;
-          scanDone = true;
-          const data: FilesReadyData = {
-            files: initialFileCount,
-            durationMs: Math.round(performance.now() - startedAt),
-          };
-          emitSafely('ready', data);
-          ctx.setState('running');
-        } catch (error) {
-          ctx.log.error('files: could not report ready', error);
-        } finally {
-          resolve();
-        }
-      });
-    });
+    const inner = options.engineFactory
+      ? hostInThread(settings, options.engineFactory, receive)
+      : hostInWorker(settings, receive, (problem) => {
+          if (stopped) return;
+          report(problem);
+          releaseStart(); // a watcher that died will not say `ready`
+        });
+    host = {
+      async stop() {
+        stopped = true;
+        await inner.stop();
+      },
+    };
+    await ready;
   }
 
   return { name: 'files', channel: 'files', start, stop };
 }
 
-/** A watcher error as a message that tells the user what to do about it. */
-export function describeWatcherError(error: unknown, root: string): string {
-  const { code, path, message } = (error ?? {}) as NodeJS.ErrnoException;
+function hostInThread(
+  settings: WatchSessionSettings,
+  createEngine: WatchEngineFactory,
+  receive: (message: WatcherMessage) => void,
+): WatcherHost {
+  const session = createWatchSession({ ...settings, createEngine, post: receive });
+  void session.start().catch((error: unknown) => {
+    receive({ type: 'problem', problem: { message: String(error) } });
+  });
+  return { stop: () => session.stop() };
+}
+
+function hostInWorker(
+  settings: WatchSessionSettings,
+  receive: (message: WatcherMessage) => void,
+  onDeath: (problem: WatchProblem) => void,
+): WatcherHost {
+  const worker = new Worker(WORKER_FILE, { workerData: settings });
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => {
+    worker.on('message', (message: WatcherMessage | { type: 'stopped' }) => {
+      if (message.type === 'stopped') resolve();
+      else receive(message);
+    });
+    worker.once('exit', (code) => {
+      resolve();
+      if (!stopping) onDeath({ message: `the file watcher thread ended (exit code ${code})` });
+    });
+  });
+  worker.on('error', (error) => {
+    if (!stopping) onDeath({ message: `the file watcher thread failed: ${error.message}` });
+  });
+  return {
+    async stop() {
+      stopping = true;
+      worker.postMessage({ type: 'stop' });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        stopped,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, STOP_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      await worker.terminate();
+    },
+  };
+}
+
+/** A watcher problem as a message that tells the user what to do about it. */
+export function describeWatcherError(problem: unknown, root: string): string {
+  const { code, path, message } = (problem ?? {}) as Partial<WatchProblem>;
   switch (code) {
     case 'ENOSPC':
       return (
@@ -182,6 +205,6 @@ export function describeWatcherError(error: unknown, root: string): string {
       return `Permission denied on ${where}: it is skipped.`;
     }
     default:
-      return `File watcher error: ${message ?? String(error)}`;
+      return `File watcher error: ${message ?? String(problem)}`;
   }
 }

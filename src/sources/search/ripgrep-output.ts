@@ -18,6 +18,9 @@ import {
 /** A JSON line longer than this is dropped (a giant minified line with countless matches). */
 export const MAX_JSON_LINE_BYTES = 64 * 1024 * 1024;
 
+/** How rg starts a file's closing line (its JSON lines always begin with the type). */
+const END_PREFIX = Buffer.from('{"type":"end",');
+
 /** ripgrep's "arbitrary data": UTF-8 text, or base64 bytes when it is not valid UTF-8. */
 interface RgData {
   text?: string;
@@ -128,6 +131,15 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
           onMatch(data.line_number, line, [{ start: line.length, end: line.length }]);
           return;
         }
+        // An ASCII line (most code) has byte offsets that are already UTF-16 offsets.
+        if (full.length === Buffer.byteLength(full)) {
+          onMatch(
+            data.line_number,
+            line,
+            submatches.map((m) => ({ start: m.start, end: m.end })),
+          );
+          return;
+        }
         const bytes = [...new Set(submatches.flatMap((m) => [m.start, m.end]))].sort(
           (a, b) => a - b,
         );
@@ -152,6 +164,15 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
 
   function handleLine(bytes: Buffer): void {
     if (bytes.length === 0) return;
+    // A file's `end` carries only statistics: no need to parse it (a third of the lines of a
+    // search with many results).
+    if (
+      bytes.length > END_PREFIX.length &&
+      bytes.subarray(0, END_PREFIX.length).equals(END_PREFIX)
+    ) {
+      handleMessage({ type: 'end', data: {} });
+      return;
+    }
     let message: RgMessage;
     try {
       message = JSON.parse(bytes.toString('utf8')) as RgMessage;

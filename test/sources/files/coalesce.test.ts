@@ -44,21 +44,55 @@ describe('createCoalescer', () => {
     vi.useRealTimers();
   });
 
-  it('holds events until the window ends, then sends them one by one', () => {
+  /** A coalescer in the middle of a busy period: a first event went out and opened a window. */
+  function setupBusy(options: Partial<CoalescerOptions> = {}) {
+    const busy = setup(options);
+    busy.coalescer.push('lead.ts', 'change');
+    busy.emitted.length = 0;
+    return busy;
+  }
+
+  it('sends the first event of a quiet period at once', () => {
     const { coalescer, emitted } = setup();
+    coalescer.push('saved.ts', 'change');
+    expect(emitted).toEqual([['change', { file: 'saved.ts', event: 'change' }]]);
+  });
+
+  it('holds what follows the first event until the window ends, then sends it one by one', () => {
+    const { coalescer, emitted } = setup();
+    coalescer.push('first.ts', 'change');
     coalescer.push('a.ts', 'add');
     coalescer.push('b.ts', 'change');
     vi.advanceTimersByTime(99);
-    expect(emitted).toEqual([]);
+    expect(emitted.map(([, data]) => (data as FileEventData).file)).toEqual(['first.ts']);
     vi.advanceTimersByTime(1);
     expect(emitted).toEqual([
+      ['change', { file: 'first.ts', event: 'change' }],
       ['add', { file: 'a.ts', event: 'add' }],
       ['change', { file: 'b.ts', event: 'change' }],
     ]);
   });
 
-  it('merges the events of one path within a window', () => {
+  it('sends at once again after a window that ended with nothing to send', () => {
     const { coalescer, emitted } = setup();
+    coalescer.push('a.ts', 'change');
+    vi.advanceTimersByTime(100); // the window ends empty: the busy period is over
+    coalescer.push('b.ts', 'change');
+    expect(emitted.map(([, data]) => (data as FileEventData).file)).toEqual(['a.ts', 'b.ts']);
+  });
+
+  it('reports a path again when it changes after its first event went out', () => {
+    const { coalescer, emitted } = setup();
+    coalescer.push('new.ts', 'add');
+    coalescer.push('new.ts', 'change');
+    coalescer.push('new.ts', 'unlink');
+    vi.advanceTimersByTime(100);
+    // The add was sent; what followed nets to the file being gone again.
+    expect(emitted.map(([event]) => event)).toEqual(['add', 'unlink']);
+  });
+
+  it('merges the events of one path within a window', () => {
+    const { coalescer, emitted } = setupBusy();
     coalescer.push('new.ts', 'add');
     coalescer.push('new.ts', 'change');
     coalescer.push('gone.ts', 'add');
@@ -78,7 +112,7 @@ describe('createCoalescer', () => {
   });
 
   it('reports a file replaced by a folder of the same name as both, in order', () => {
-    const { coalescer, emitted } = setup();
+    const { coalescer, emitted } = setupBusy();
     coalescer.push('thing', 'unlink');
     coalescer.push('thing', 'addDir');
     coalescer.flush();
@@ -100,7 +134,7 @@ describe('createCoalescer', () => {
   });
 
   it('keeps separate windows separate', () => {
-    const { coalescer, emitted } = setup();
+    const { coalescer, emitted } = setupBusy();
     coalescer.push('a.ts', 'add');
     vi.advanceTimersByTime(100);
     coalescer.push('a.ts', 'unlink');
@@ -108,13 +142,72 @@ describe('createCoalescer', () => {
     expect(emitted.map(([event]) => event)).toEqual(['add', 'unlink']);
   });
 
+  it('doubles the window after a batch, up to maxWindowMs, and goes back after a small one', () => {
+    const { coalescer, emitted } = setupBusy({ batchThreshold: 2, maxWindowMs: 300 });
+    const pushMany = (prefix: string) => {
+      for (let index = 0; index < 3; index++) coalescer.push(`${prefix}${index}`, 'add');
+    };
+    const batchesSent = () => emitted.filter(([event]) => event === 'batch').length;
+    pushMany('a'); // window 1: 0–100 ms
+    vi.advanceTimersByTime(100);
+    expect(batchesSent()).toBe(1);
+    pushMany('b'); // window 2 is twice as long: 100–300 ms
+    vi.advanceTimersByTime(199);
+    expect(batchesSent()).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(batchesSent()).toBe(2);
+    pushMany('c'); // window 3 would be 400 ms; capped at 300: 300–600 ms
+    vi.advanceTimersByTime(299);
+    expect(batchesSent()).toBe(2);
+    vi.advanceTimersByTime(1);
+    expect(batchesSent()).toBe(3);
+    coalescer.push('single', 'add'); // window 4 (300 ms) sends one event singly…
+    vi.advanceTimersByTime(300);
+    expect(emitted.at(-1)?.[0]).toBe('add');
+    coalescer.push('next', 'add'); // …so window 5 is back to 100 ms
+    vi.advanceTimersByTime(100);
+    expect(emitted.at(-1)).toEqual(['add', { file: 'next', event: 'add' }]);
+  });
+
+  it('after a batch, waits one more empty window before a lone event goes out at once', () => {
+    const { coalescer, emitted } = setupBusy({ batchThreshold: 2 });
+    for (const name of ['a', 'b', 'c']) coalescer.push(name, 'add');
+    vi.advanceTimersByTime(100); // a batch went out; the next window is 200 ms
+    vi.advanceTimersByTime(200); // it ends empty: the burst may only be pausing
+    coalescer.push('late', 'add');
+    expect(emitted).toHaveLength(1);
+    vi.advanceTimersByTime(200);
+    expect(emitted.at(-1)).toEqual(['add', { file: 'late', event: 'add' }]);
+    vi.advanceTimersByTime(100); // an empty window after a small flush: quiet again
+    coalescer.push('lone', 'add');
+    expect(emitted.at(-1)).toEqual(['add', { file: 'lone', event: 'add' }]);
+  });
+
+  it('delivers a burst of 5,000 paths spread over 2 s in at most 10 messages, each path once', () => {
+    const { coalescer, emitted } = setup();
+    const total = 5000;
+    for (let index = 0; index < total; index++) {
+      coalescer.push(`bulk/file-${index}.txt`, 'add');
+      if (index % 5 === 4) vi.advanceTimersByTime(2); // 5 events every 2 ms
+    }
+    vi.advanceTimersByTime(2000);
+    expect(emitted.length).toBeLessThanOrEqual(10);
+    const paths = emitted.flatMap(([event, data]) =>
+      event === 'batch'
+        ? (data as FilesBatchData).events.map((entry) => entry.file)
+        : [(data as FileEventData).file],
+    );
+    expect(paths).toHaveLength(total);
+    expect(new Set(paths).size).toBe(total);
+  });
+
   it('sends up to batchThreshold events singly, more as batches of maxBatchSize', () => {
-    const small = setup({ batchThreshold: 3 });
+    const small = setupBusy({ batchThreshold: 3 });
     for (const name of ['a', 'b', 'c']) small.coalescer.push(name, 'add');
     small.coalescer.flush();
     expect(small.emitted.map(([event]) => event)).toEqual(['add', 'add', 'add']);
 
-    const big = setup({ batchThreshold: 3, maxBatchSize: 2 });
+    const big = setupBusy({ batchThreshold: 3, maxBatchSize: 2 });
     for (const name of ['a', 'b', 'c', 'd', 'e']) big.coalescer.push(name, 'add');
     big.coalescer.flush();
     expect(big.emitted).toEqual([
@@ -143,18 +236,18 @@ describe('createCoalescer', () => {
   });
 
   it('uses the defaults: 10 singly, 11 as one batch, 2500 as batches of 1000', () => {
-    const ten = setup();
+    const ten = setupBusy();
     for (let index = 0; index < 10; index++) ten.coalescer.push(`f${index}`, 'add');
     ten.coalescer.flush();
     expect(ten.emitted).toHaveLength(10);
 
-    const eleven = setup();
+    const eleven = setupBusy();
     for (let index = 0; index < 11; index++) eleven.coalescer.push(`f${index}`, 'add');
     eleven.coalescer.flush();
     expect(eleven.emitted).toHaveLength(1);
     expect(eleven.emitted[0]?.[0]).toBe('batch');
 
-    const many = setup();
+    const many = setupBusy();
     for (let index = 0; index < 2500; index++) many.coalescer.push(`f${index}`, 'add');
     many.coalescer.flush();
     expect(many.emitted.map(([, data]) => (data as FilesBatchData).count)).toEqual([
@@ -163,14 +256,14 @@ describe('createCoalescer', () => {
   });
 
   it('counts merged events against the threshold, not raw ones', () => {
-    const { coalescer, emitted } = setup({ batchThreshold: 2 });
+    const { coalescer, emitted } = setupBusy({ batchThreshold: 2 });
     for (let round = 0; round < 20; round++) coalescer.push('busy.ts', 'change');
     coalescer.flush();
     expect(emitted).toEqual([['change', { file: 'busy.ts', event: 'change' }]]);
   });
 
   it('sends nothing after dispose', () => {
-    const { coalescer, emitted } = setup();
+    const { coalescer, emitted } = setupBusy();
     coalescer.push('a.ts', 'add');
     coalescer.dispose();
     vi.advanceTimersByTime(1000);
@@ -191,15 +284,17 @@ describe('createCoalescer', () => {
         clear: (handle) => cleared.push(handle),
       },
     });
-    coalescer.push('a.ts', 'add');
+    coalescer.push('a.ts', 'add'); // sent at once, opens a window
     coalescer.push('b.ts', 'add');
     expect(scheduled).toHaveLength(1); // one timer per window
     expect(scheduled[0]?.ms).toBe(250);
+    expect(emitted).toHaveLength(1);
     scheduled[0]?.callback();
     expect(emitted).toHaveLength(2);
+    expect(scheduled).toHaveLength(2); // something was sent: the next window is open
     coalescer.push('c.ts', 'add');
-    expect(scheduled).toHaveLength(2);
     coalescer.flush(); // an early flush cancels the window's timer
-    expect(cleared).toHaveLength(2);
+    expect(cleared).toHaveLength(1);
+    expect(emitted).toHaveLength(3);
   });
 });
