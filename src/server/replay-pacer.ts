@@ -3,7 +3,7 @@ import type { EventBroadcaster } from './broadcaster.js';
 import { FRAME_OVERHEAD, type Outbound, type OutboundConnection } from './outbound.js';
 
 /** Bytes a replay queues in one turn of the event loop before other clients get their turn. */
-const SLICE_BYTES = 256 * 1024;
+const SLICE_BYTES = 64 * 1024;
 /** Events fetched per plan: a slice can never send more, as each costs at least the overhead. */
 const EVENTS_PER_PLAN = Math.ceil(SLICE_BYTES / FRAME_OVERHEAD) + 1;
 
