@@ -3,7 +3,7 @@ import type { EventBroadcaster } from './broadcaster.js';
 import { FRAME_OVERHEAD, type Outbound, type OutboundConnection } from './outbound.js';
 
 /** Bytes a replay queues in one turn of the event loop before other clients get their turn. */
-const SLICE_BYTES = 256 * 1024;
+const SLICE_BYTES = 64 * 1024;
 /** Events fetched per plan: a slice can never send more, as each costs at least the overhead. */
 const EVENTS_PER_PLAN = Math.ceil(SLICE_BYTES / FRAME_OVERHEAD) + 1;
 
@@ -72,11 +72,11 @@ interface ConnectionReplays {
 const NONE: ReadonlySet<Channel> = new Set();
 
 /**
- * Paces resume replays by the connection's budget. All of one channel's replay and the step that
- * makes it followed run in the same tick, and a channel's events published meanwhile are sent
- * from the history by the replay itself, so the client sees each seq once, in order. Nothing is
- * held per replay but a resume point: a client that stops reading costs at most its budget,
- * however often it (re)subscribes.
+ * Paces resume replays by the connection's budget. Events published on a channel between two
+ * slices of its replay are sent from the history by the replay itself, and its last slice and
+ * the step that makes it followed run in the same tick, so the client sees each seq once, in
+ * order. Nothing is held per replay but a resume point: a client that stops reading costs at
+ * most its budget, however often it (re)subscribes.
  */
 export function createReplayPacer<C extends OutboundConnection>(
   deps: ReplayPacerDeps<C>,
