@@ -30,6 +30,7 @@ import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-guard.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restart-policy.js';
 import { type LanguageServerSpec, resolveLanguageServers } from './server-registry.js';
 import { createSettleTracker, type SettleTracker } from './settle-tracker.js';
+import { createTypeScriptBuilder, type TypeScriptBuilder } from './typescript-builder.js';
 import { hasEnding, listWorkspaceFiles } from './workspace-files.js';
 import { createWorkspacePaths, type WorkspacePaths } from './workspace-paths.js';
 
@@ -49,7 +50,15 @@ export interface DiagnosticsSourceOptions {
    * counts as answered: some servers never republish a file that stays clean.
    */
   settleQuietMs?: number;
+  /**
+   * Whether the built-in TypeScript server gets the project-wide check beside it (default
+   * true): tsserver then keeps only the edited files open, and the check reports the rest.
+   */
+  typescriptProjectCheck?: boolean;
 }
+
+/** With the project check on, the most edited files tsserver keeps open. */
+const EDITED_FILES_OPEN = 32;
 
 /** The longest `diagnostics.wait` may wait. */
 const MAX_WAIT_MS = 10 * 60_000;
@@ -101,6 +110,14 @@ interface Running {
   documents: DocumentSync;
   server: LanguageServer;
   settle: SettleTracker;
+  /** The project-wide check beside the built-in TypeScript server, when on. */
+  project?: ProjectCheck;
+}
+
+/** The project-wide check and its latest set per file (URI). */
+interface ProjectCheck {
+  builder: TypeScriptBuilder;
+  sets: Map<string, unknown[]>;
 }
 
 export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}): DiagnosticsSource {
@@ -120,16 +137,22 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     server: string,
     uri: string,
     raw: unknown,
+    /** From the TypeScript project check rather than the language server itself. */
+    fromProjectCheck = false,
   ) {
     const file = paths.fileOf(uri);
     if (file === undefined) return; // outside the workspace (a library's types, say)
     const diagnostics = toProtocolDiagnostics(raw);
-    // Was the file's text changed since the server last reported on it?
+    // Was the file's text changed since the server last reported on it? (The project check
+    // computes no hints: its set replacing tsserver's drops them without news.)
     const key = `${server}\0${uri}`;
-    const version = running.find((r) => r.spec.name === server)?.documents.versionOf(uri);
-    const edited = version === undefined || reportedVersions.get(key) !== version;
-    if (version === undefined) reportedVersions.delete(key);
-    else reportedVersions.set(key, version);
+    let edited = false;
+    if (!fromProjectCheck) {
+      const version = running.find((r) => r.spec.name === server)?.documents.versionOf(uri);
+      edited = version === undefined || reportedVersions.get(key) !== version;
+      if (version === undefined) reportedVersions.delete(key);
+      else reportedVersions.set(key, version);
+    }
     const previous = store.filesOf(server, file)[0]?.diagnostics ?? [];
     if (!store.set({ file, uri, server, diagnostics })) return;
     // Hints coming and going in a file nobody edited (deprecations, unused names) are kept
@@ -142,20 +165,57 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     }
   }
 
+  /**
+   * Forgets what a server said about `file` (every file when absent): the project check's set
+   * takes its place where there is one.
+   */
   function clearServer(ctx: SourceContext, paths: WorkspacePaths, server: string, file?: string) {
-    for (const entry of store.filesOf(server, file)) publish(ctx, paths, server, entry.uri, []);
+    const project = running.find((r) => r.spec.name === server)?.project;
+    for (const entry of store.filesOf(server, file)) {
+      const fallback = file === undefined ? project?.sets.get(entry.uri) : undefined;
+      publish(ctx, paths, server, entry.uri, fallback ?? [], fallback !== undefined);
+    }
+  }
+
+  /**
+   * A set from the project check. One server name for both: the check's set stands unless
+   * tsserver has the file open and has answered for its current text (tsserver's answer then
+   * adds hints the check does not compute).
+   */
+  function publishProjectSet(
+    ctx: SourceContext,
+    paths: WorkspacePaths,
+    { spec, documents, project }: Running,
+    uri: string,
+    raw: unknown[],
+  ) {
+    if (raw.length > 0) project!.sets.set(uri, raw);
+    else project!.sets.delete(uri);
+    const version = documents.versionOf(uri);
+    if (version !== undefined && reportedVersions.get(`${spec.name}\0${uri}`) === version) return;
+    publish(ctx, paths, spec.name, uri, raw, true);
   }
 
   function startServer(ctx: SourceContext, paths: WorkspacePaths, spec: LanguageServerSpec) {
     const log = ctx.log.child(spec.name);
     const extensions = new Set(spec.extensions);
+    const withProject =
+      spec.typescriptLib !== undefined && (options.typescriptProjectCheck ?? true);
     const documents: DocumentSync = createDocumentSync({
       paths,
       matches: (file) => hasEnding(file, extensions),
       languageIdOf: spec.languageIdOf,
-      maxOpenFiles,
+      maxOpenFiles: withProject ? Math.min(maxOpenFiles, EDITED_FILES_OPEN) : maxOpenFiles,
       hasProblems: (file) => store.has(file, spec.name),
       onRemoved: (file) => clearServer(ctx, paths, spec.name, file),
+      onClosed: (file) => {
+        // tsserver no longer follows it: the project check's set stands again.
+        const uri = paths.uriOf(file);
+        reportedVersions.delete(`${spec.name}\0${uri}`);
+        if (entry.project) {
+          publish(ctx, paths, spec.name, uri, entry.project.sets.get(uri) ?? [], true);
+        }
+      },
       onError: (message, error) => log.warn(message, error),
     });
     const settle = createSettleTracker({
@@ -177,13 +237,35 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
       onDiagnostics: (uri, raw) => publish(ctx, paths, spec.name, uri, raw),
       onGone: () => clearServer(ctx, paths, spec.name),
       note() {
+        if (entry.project) return undefined;
         const { open, matching } = documents.coverage();
         return matching > open
           ? `checking ${open} of ${matching} files (maxOpenFiles is ${maxOpenFiles}); the others are checked once they change`
           : undefined;
       },
     });
-    return { spec, documents, server, settle };
+    const entry: Running = { spec, documents, server, settle };
+    if (withProject) {
+      const part = `${spec.name}-project`;
+      const project: ProjectCheck = {
+        sets: new Map(),
+        builder: createTypeScriptBuilder({
+          paths,
+          typescriptLib: spec.typescriptLib!,
+          restart: { ...DEFAULT_RESTART_POLICY, ...options.restart },
+          onReport: (uri, raw) => publishProjectSet(ctx, paths, entry, uri, raw),
+          onState: (state, message) => ctx.setPartState(part, state, message),
+          onSettleChange: () => activity?.update(),
+          onGone: () => {
+            for (const uri of [...project.sets.keys()])
+              publishProjectSet(ctx, paths, entry, uri, []);
+          },
+          log: log.child('project'),
+        }),
+      };
+      entry.project = project;
+    }
+    return entry;
   }
 
   function followFiles(event: SourceEvent): void {
@@ -196,6 +278,9 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     for (const { file, event: kind } of changes) {
       for (const { documents } of running) documents.handleFileEvent(file, kind as FileEventKind);
     }
+    for (const { project } of running) {
+      project?.builder.changed(changes.map(({ file, event: kind }) => ({ file, kind })));
+    }
   }
 
   /** Lists the workspace once for every server, then starts them; runs after `start` returns. */
@@ -203,9 +288,10 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     const endings = new Set(running.flatMap(({ spec }) => spec.extensions));
     const files = await listWorkspaceFiles(ctx.root, endings, signal);
     if (signal.aborted) return;
-    for (const { spec, documents, server } of running) {
+    for (const { spec, documents, server, project } of running) {
       const extensions = new Set(spec.extensions);
-      documents.track(files.filter((file) => hasEnding(file, extensions)));
+      // With the project check, tsserver opens only what is edited from now on.
+      if (!project) documents.track(files.filter((file) => hasEnding(file, extensions)));
       const { open, matching } = documents.coverage();
       if (matching > open) {
         ctx.log.info(
@@ -226,7 +312,9 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     unavailableReason = 'the diagnostics source is stopped';
     activity?.dispose();
     activity = undefined;
-    await Promise.all(stopping.map(({ server }) => server.stop()));
+    await Promise.all(
+      stopping.flatMap(({ server, project }) => [server.stop(), project?.builder.stop()]),
+    );
     for (const { settle } of stopping) settle.dispose();
   }
 
@@ -247,11 +335,12 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
       unavailableReason = undefined;
       activity = createActivity(
         () =>
-          running.map(({ spec, settle }) => {
+          running.map(({ spec, settle, project }) => {
             const extensions = new Set(spec.extensions);
             return {
               name: spec.name,
-              settle,
+              // The project check's end is exact, and it covers what tsserver has open too.
+              settle: project?.builder.settle ?? settle,
               handles: (file: string) => hasEnding(file, extensions),
               uriOf: paths.uriOf,
               fileOf: paths.fileOf,
@@ -295,6 +384,9 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
               running.map(({ documents }) => documents.syncNow(file)),
             ),
           );
+          for (const { project } of running) {
+            project?.builder.sync(files ?? []);
+          }
           return waiting.wait(files, timeoutMs ?? 30_000);
         },
       }),

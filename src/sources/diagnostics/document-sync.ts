@@ -40,6 +40,8 @@ export interface DocumentSyncOptions {
   hasProblems(file: string): boolean;
   /** A tracked file is gone from the disk. */
   onRemoved(file: string): void;
+  /** An open file was closed to make room for another. */
+  onClosed?(file: string): void;
   onError(message: string, error: unknown): void;
 }
 
@@ -155,7 +157,10 @@ export function createDocumentSync(options: DocumentSyncOptions): DocumentSync {
       if (!victim || candidate[1].lastTouched < victim[1].lastTouched) victim = candidate;
     }
     const [file] = victim ?? fallback ?? [];
-    if (file !== undefined) stopTracking(file);
+    if (file === undefined) return;
+    const wasOpen = tracked.get(file)?.hash !== undefined;
+    stopTracking(file);
+    if (wasOpen) options.onClosed?.(file);
   }
 
   async function onChanged(file: string): Promise<void> {

@@ -22,6 +22,11 @@ export interface LanguageServerSpec {
   initializationOptions?: unknown;
   /** Answers `workspace/configuration`. */
   settings?: Readonly<Record<string, unknown>>;
+  /**
+   * The built-in TypeScript server only: the TypeScript `lib` folder it uses, for the
+   * project-wide check beside it (see typescript-builder).
+   */
+  typescriptLib?: string;
 }
 
 export interface ResolvedServers {
@@ -128,6 +133,7 @@ function builtinTypeScriptServer(root: string): LanguageServerSpec | undefined {
       // No typings downloaded from npm behind the user's back.
       disableAutomaticTypingAcquisition: true,
     },
+    typescriptLib,
   };
 }
 

@@ -1,0 +1,299 @@
+/**
+ * The project-wide TypeScript check, in a worker thread: one watch program per project
+ * (`tsc --watch` semantics, with a semantic-diagnostics builder), so a save rechecks only the
+ * files it affects — the saved file first, then its importers — and reports each as soon as it
+ * is checked. Files whose problems did not change are not reported again.
+ *
+ * The watch programs do not watch the disk themselves: the main thread forwards the `files`
+ * channel's changes, so there is one file watcher, and every change has a number. After the
+ * changes up to a number are checked, `idle` carries it: an exact "done" signal.
+ */
+
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type * as TS from 'typescript';
+
+export interface BuilderWorkerData {
+  /** The workspace root, absolute. */
+  root: string;
+  /** The `typescript.js` to check with (the workspace's own when it has one). */
+  typescript: string;
+}
+
+export type BuilderChangeKind = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
+
+/** main → worker */
+export interface BuilderChanges {
+  type: 'changed';
+  /** Numbers the changes; `idle` says up to which one they are checked. */
+  seq: number;
+  changes: { path: string; kind: BuilderChangeKind }[];
+  /**
+   * Also look at the disk for every file the projects read: a change the file watcher has not
+   * reported yet counts too (for `diagnostics.wait`).
+   */
+  rescan?: boolean;
+}
+
+/** An LSP-shaped diagnostic, as diagnostic-conversion takes it. */
+export interface BuilderDiagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: 1 | 2 | 3 | 4;
+  code: number;
+  source: 'typescript';
+  message: string;
+}
+
+/** worker → main */
+export type BuilderOutput =
+  | { type: 'checking' }
+  /** Absolute paths and their full current sets (empty: the file has none any more). */
+  | { type: 'report'; files: [string, BuilderDiagnostic[]][] }
+  | { type: 'idle'; seq: number; projects: string[] }
+  | { type: 'failed'; message: string };
+
+/** How long a check may report nothing before the files checked so far are sent. */
+const FLUSH_EVERY_MS = 50;
+
+/** TypeScript's watch debounce (250 ms) is for raw fs events; ours come already settled. */
+const UPDATE_DELAY_MS = 10;
+
+const SEVERITY = { 0: 2, 1: 1, 2: 4, 3: 3 } as const;
+
+const port = parentPort;
+if (port) {
+  try {
+    run(workerData as BuilderWorkerData, (message) => port.postMessage(message), port);
+  } catch (error) {
+    port.postMessage({ type: 'failed', message: (error as Error).message });
+  }
+}
+
+function run(
+  data: BuilderWorkerData,
+  post: (message: BuilderOutput) => void,
+  input: NonNullable<typeof parentPort>,
+): void {
+  const ts = createRequire(import.meta.url)(data.typescript) as typeof TS;
+  const root = data.root.replaceAll('\\', '/');
+  const fileWatchers = new Map<string, Set<TS.FileWatcherCallback>>();
+  const dirWatchers = new Map<
+    string,
+    Set<{ callback: TS.DirectoryWatcherCallback; recursive: boolean }>
+  >();
+  let timers = 0;
+  let lastSeq = 0;
+
+  const addTo = <T>(map: Map<string, Set<T>>, key: string, value: T): TS.FileWatcher => {
+    const set = map.get(key) ?? new Set<T>();
+    set.add(value);
+    map.set(key, set);
+    return {
+      close() {
+        set.delete(value);
+        if (set.size === 0 && map.get(key) === set) map.delete(key);
+      },
+    };
+  };
+
+  /** When each file the projects read was last modified, as read. */
+  const readTimes = new Map<string, number | undefined>();
+  const modifiedTime = (path: string) => ts.sys.getModifiedTime?.(path)?.getTime();
+
+  const system: TS.System = {
+    ...ts.sys,
+    readFile(path, encoding) {
+      readTimes.set(normalize(path), modifiedTime(path));
+      return ts.sys.readFile(path, encoding);
+    },
+    watchFile: (path, callback) => addTo(fileWatchers, normalize(path), callback),
+    watchDirectory: (path, callback, recursive) =>
+      addTo(dirWatchers, normalize(path), { callback, recursive: recursive ?? false }),
+    setTimeout(callback, _ms, ...args) {
+      timers++;
+      return setTimeout(() => {
+        timers--;
+        callback(...args);
+        settleIfDone();
+      }, UPDATE_DELAY_MS);
+    },
+    clearTimeout(timer) {
+      timers--;
+      clearTimeout(timer as NodeJS.Timeout);
+    },
+  };
+
+  /** Per project, per file: what that project last found there. */
+  const found = new Map<string, Map<string, BuilderDiagnostic[]>>();
+  /** Per file: the merged set last posted. */
+  const posted = new Map<string, string>();
+  let batch: [string, BuilderDiagnostic[]][] = [];
+  let lastFlush = 0;
+  let firstOfCheck = false;
+
+  function flush(): void {
+    if (batch.length === 0) return;
+    post({ type: 'report', files: batch });
+    batch = [];
+    lastFlush = Date.now();
+  }
+
+  /** Records a project's set for `file`; posts the union over projects when it changed. */
+  function record(project: string, file: string, diagnostics: BuilderDiagnostic[]): void {
+    const mine = found.get(project)!;
+    if (diagnostics.length > 0) mine.set(file, diagnostics);
+    else mine.delete(file);
+    const merged = new Map<string, BuilderDiagnostic>();
+    for (const sets of found.values()) {
+      for (const diagnostic of sets.get(file) ?? []) {
+        merged.set(JSON.stringify(diagnostic), diagnostic);
+      }
+    }
+    const set = [...merged.values()];
+    const key = JSON.stringify(set);
+    if ((posted.get(file) ?? '[]') === key) return;
+    if (set.length > 0) posted.set(file, key);
+    else posted.delete(file);
+    batch.push([file, set]);
+    // The first file of a check (the saved one) goes at once; the rest in small batches.
+    if (firstOfCheck || Date.now() - lastFlush > FLUSH_EVERY_MS) flush();
+    firstOfCheck = false;
+  }
+
+  function convert(diagnostic: TS.Diagnostic): BuilderDiagnostic | undefined {
+    const { file, start, length } = diagnostic;
+    if (!file || start === undefined) return undefined;
+    const from = file.getLineAndCharacterOfPosition(start);
+    const to = file.getLineAndCharacterOfPosition(start + (length ?? 0));
+    return {
+      range: { start: from, end: to },
+      severity: SEVERITY[diagnostic.category],
+      code: diagnostic.code,
+      source: 'typescript',
+      message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
+    };
+  }
+
+  function check(project: string, builder: TS.SemanticDiagnosticsBuilderProgram): void {
+    post({ type: 'checking' });
+    firstOfCheck = true;
+    const program = builder.getProgram();
+    const report = (file: TS.SourceFile, semantic: readonly TS.Diagnostic[]) => {
+      if (
+        program.isSourceFileFromExternalLibrary(file) ||
+        program.isSourceFileDefaultLibrary(file)
+      ) {
+        return;
+      }
+      const all = [...program.getSyntacticDiagnostics(file), ...semantic];
+      record(
+        project,
+        normalize(file.fileName),
+        all.flatMap((d) => convert(d) ?? []),
+      );
+    };
+    let everything = false;
+    for (;;) {
+      const next = builder.getSemanticDiagnosticsOfNextAffectedFile();
+      if (!next) break;
+      if ('fileName' in next.affected) report(next.affected as TS.SourceFile, next.result);
+      else everything = true; // options changed: every file is affected
+    }
+    const files = new Set<string>();
+    for (const file of program.getSourceFiles()) {
+      files.add(normalize(file.fileName));
+      if (everything) report(file, builder.getSemanticDiagnostics(file));
+    }
+    // Files that left the project (deleted, excluded) have nothing to say any more.
+    for (const file of [...found.get(project)!.keys()]) {
+      if (!files.has(file)) record(project, file, []);
+    }
+    flush();
+  }
+
+  function settleIfDone(): void {
+    if (timers > 0) return;
+    flush();
+    post({ type: 'idle', seq: lastSeq, projects: [...found.keys()] });
+  }
+
+  input.on('message', (message: BuilderChanges) => {
+    if (message?.type !== 'changed') return;
+    lastSeq = message.seq;
+    const changes = message.changes.map(({ path, kind }) => ({ file: normalize(path), kind }));
+    if (message.rescan) {
+      for (const [file, time] of readTimes) {
+        const now = modifiedTime(file);
+        if (now !== time) changes.push({ file, kind: now === undefined ? 'unlink' : 'change' });
+      }
+    }
+    for (const { file, kind } of changes) {
+      const event =
+        kind === 'add' || kind === 'addDir'
+          ? ts.FileWatcherEventKind.Created
+          : kind === 'change'
+            ? ts.FileWatcherEventKind.Changed
+            : ts.FileWatcherEventKind.Deleted;
+      for (const callback of [...(fileWatchers.get(file) ?? [])]) callback(file, event);
+      for (const [folder, watchers] of dirWatchers) {
+        const inside = file.startsWith(`${folder}/`);
+        if (!inside) continue;
+        const direct = dirname(file) === folder;
+        for (const { callback, recursive } of [...watchers]) {
+          if (recursive || direct) callback(file);
+        }
+      }
+    }
+    settleIfDone();
+  });
+
+  for (const project of findProjects(ts, root)) {
+    found.set(project, new Map());
+    const host = ts.createWatchCompilerHost(
+      project,
+      { noEmit: true },
+      system,
+      ts.createSemanticDiagnosticsBuilderProgram,
+      () => undefined, // config errors come back through the program's own diagnostics
+      () => undefined,
+    );
+    host.afterProgramCreate = (builder) => check(project, builder);
+    ts.createWatchProgram(host);
+  }
+  settleIfDone();
+}
+
+function normalize(path: string): string {
+  return path.replaceAll('\\', '/');
+}
+
+/**
+ * The projects `tsc -b` would check from the root's tsconfig.json (or jsconfig.json): the
+ * root itself, or, when it only lists references (a "solution" config), those, recursively.
+ */
+function findProjects(ts: typeof TS, root: string): string[] {
+  const rootConfig = [`${root}/tsconfig.json`, `${root}/jsconfig.json`].find((file) =>
+    ts.sys.fileExists(file),
+  );
+  if (!rootConfig) return [];
+  const projects: string[] = [];
+  const seen = new Set<string>();
+  const host: TS.ParseConfigFileHost = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: () => undefined,
+  };
+  const visit = (config: string) => {
+    if (seen.has(config)) return;
+    seen.add(config);
+    const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, host);
+    const references = parsed?.projectReferences ?? [];
+    if (parsed && parsed.fileNames.length === 0 && references.length > 0) {
+      for (const reference of references) visit(ts.resolveProjectReferencePath(reference));
+    } else {
+      projects.push(config);
+    }
+  };
+  visit(rootConfig);
+  return projects;
+}

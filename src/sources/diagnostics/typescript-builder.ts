@@ -1,0 +1,186 @@
+/**
+ * The project-wide TypeScript check beside tsserver (see typescript-builder-worker): started
+ * in a worker thread, fed the workspace's file changes, and its own exact settled signal —
+ * `checking` from a forwarded change until the worker says every change up to it is checked.
+ * A worker that fails is restarted by the restart policy, then left stopped.
+ */
+
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FileEventKind } from '../../protocol.js';
+import { createRestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
+import type { SettleTracker } from './settle-tracker.js';
+import type {
+  BuilderChanges,
+  BuilderDiagnostic,
+  BuilderOutput,
+  BuilderWorkerData,
+} from './typescript-builder-worker.js';
+import type { WorkspacePaths } from './workspace-paths.js';
+
+/**
+ * The worker script. Compiled, it sits beside this file; when this file runs from `src` (the
+ * tests), the worker comes from the build in `dist`, since a worker thread cannot load
+ * TypeScript.
+ */
+const WORKER_FILE = import.meta.url.endsWith('.ts')
+  ? fileURLToPath(
+      new URL('../../../dist/sources/diagnostics/typescript-builder-worker.js', import.meta.url),
+    )
+  : fileURLToPath(new URL('./typescript-builder-worker.js', import.meta.url));
+
+export interface TypeScriptBuilderOptions {
+  paths: WorkspacePaths;
+  /** The TypeScript `lib` folder to check with. */
+  typescriptLib: string;
+  restart: RestartPolicyOptions;
+  /** A file's full set of problems changed (an empty set: it has none now). */
+  onReport(uri: string, diagnostics: BuilderDiagnostic[]): void;
+  onState(state: 'starting' | 'running' | 'failed', message?: string): void;
+  /** The settled state changed. */
+  onSettleChange(): void;
+  /** The worker is gone for good: what it reported is no longer kept up to date. */
+  onGone(): void;
+  log: { warn(message: string, error?: unknown): void };
+}
+
+export interface TypeScriptBuilder {
+  settle: SettleTracker;
+  /** Forwards changes of workspace files (root-relative) to the check. */
+  changed(changes: readonly { file: string; kind: FileEventKind }[]): void;
+  /**
+   * Has the check look at the disk for changes not reported yet (and at `files`): what is
+   * on disk now is checked before it is idle again.
+   */
+  sync(files: readonly string[]): void;
+  stop(): Promise<void>;
+}
+
+export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): TypeScriptBuilder {
+  const { paths } = options;
+  const policy = createRestartPolicy(options.restart);
+  let worker: Worker | undefined;
+  let stopped = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  /** The first check of the current worker is done. */
+  let ready = false;
+  let sentSeq = 0;
+  let checkedSeq = 0;
+  /** Files changed since the worker last said it was done, as URIs. */
+  const pending = new Set<string>();
+
+  const busy = () => !stopped && (!ready || checkedSeq < sentSeq);
+
+  const settle: SettleTracker = {
+    state: () => (busy() ? 'checking' : 'idle'),
+    busy,
+    // The worker's own messages drive this tracker; the LSP-side calls do not apply.
+    setReady: () => undefined,
+    stop: () => undefined,
+    sent: () => undefined,
+    answered: () => undefined,
+    heard: () => undefined,
+    setProgress: () => undefined,
+    pending: () => (busy() ? pending : new Set()),
+    dispose: () => undefined,
+  };
+
+  function onMessage(from: Worker, message: BuilderOutput): void {
+    if (from !== worker) return;
+    switch (message.type) {
+      case 'report':
+        for (const [path, diagnostics] of message.files) {
+          const file = paths.fileOf(pathToFileURL(path).href);
+          if (file !== undefined) options.onReport(paths.uriOf(file), diagnostics);
+        }
+        return;
+      case 'idle': {
+        const first = !ready;
+        ready = true;
+        checkedSeq = Math.max(checkedSeq, message.seq);
+        if (checkedSeq >= sentSeq) pending.clear();
+        if (first) {
+          options.onState(
+            'running',
+            message.projects.length === 0 ? 'no tsconfig.json to check' : undefined,
+          );
+        }
+        options.onSettleChange();
+        return;
+      }
+      case 'checking':
+        return;
+      case 'failed':
+        options.log.warn(`the TypeScript project check failed: ${message.message}`);
+        void from.terminate();
+        return;
+    }
+  }
+
+  function spawn(): void {
+    ready = false;
+    checkedSeq = sentSeq;
+    pending.clear();
+    options.onState('starting');
+    options.onSettleChange();
+    const data: BuilderWorkerData = {
+      root: paths.root,
+      typescript: join(options.typescriptLib, 'typescript.js'),
+    };
+    const started = new Worker(WORKER_FILE, { workerData: data });
+    worker = started;
+    started.on('message', (message: BuilderOutput) => onMessage(started, message));
+    started.on('error', (error) => options.log.warn('the TypeScript project check crashed', error));
+    started.on('exit', () => {
+      if (worker !== started || stopped) return;
+      worker = undefined;
+      const decision = policy.crashed();
+      if (!decision.restart) {
+        stopped = true;
+        options.onState(
+          'failed',
+          `the TypeScript project check failed ${decision.crashes} times and is left stopped`,
+        );
+        options.onSettleChange();
+        options.onGone();
+        return;
+      }
+      restartTimer = setTimeout(spawn, decision.delayMs);
+    });
+  }
+
+  function send(changes: readonly { file: string; kind: FileEventKind }[], rescan: boolean) {
+    if (stopped || (changes.length === 0 && !rescan)) return;
+    sentSeq++;
+    for (const { file } of changes) pending.add(paths.uriOf(file));
+    const message: BuilderChanges = {
+      type: 'changed',
+      seq: sentSeq,
+      changes: changes.map(({ file, kind }) => ({ path: `${paths.root}/${file}`, kind })),
+      rescan,
+    };
+    worker?.postMessage(message);
+    options.onSettleChange();
+  }
+
+  spawn();
+
+  return {
+    settle,
+    changed: (changes) => send(changes, false),
+    sync: (files) =>
+      send(
+        files.map((file) => ({ file, kind: 'change' as const })),
+        true,
+      ),
+    async stop() {
+      stopped = true;
+      clearTimeout(restartTimer);
+      const running = worker;
+      worker = undefined;
+      options.onSettleChange();
+      await running?.terminate();
+    },
+  };
+}
