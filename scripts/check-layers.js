@@ -4,10 +4,11 @@
  * the layers below it, and no files import each other in a circle:
  *
  *   cli → app → { server, sources } → core → protocol
- *   client → protocol        dashboard → client, protocol
+ *   client → protocol        dashboard → client, protocol        react → client, protocol
  *
- * `server` and `sources` never import each other. `protocol`, `client` and `dashboard` also run
- * in the browser: they may not import Node or packages (the client only `ws`, loaded in Node).
+ * `server` and `sources` never import each other. `protocol`, `client`, `dashboard` and `react`
+ * also run in the browser: they may not import Node or packages (the client only `ws`, loaded
+ * in Node; the React hooks only `react`).
  *
  * Run by `npm run lint`; `test/scripts/check-layers.test.ts` checks the checker. Usage:
  *   node scripts/check-layers.js [root]     exits 1 and lists the violations, if any
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard'} Layer
+ * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'react'} Layer
  * @typedef {{ from: string, to: string }} Edge
  * @typedef {{ internal: Map<string, string[]>, external: Map<string, string[]> }} ImportGraph
  *   Files (paths relative to the repository, `/`-separated) and what each imports: files of
@@ -39,6 +40,7 @@ export const ALLOWED_IMPORTS = /** @type {const} */ ({
   cli: ['app', 'server', 'sources', 'core', 'protocol', 'client'],
   client: ['protocol'],
   dashboard: ['client', 'protocol'],
+  react: ['client', 'protocol'],
 });
 
 /** Packages and Node modules a layer may import; a layer not named here may import any. */
@@ -46,6 +48,7 @@ export const ALLOWED_EXTERNAL = /** @type {Partial<Record<Layer, readonly string
   protocol: [],
   client: ['ws'],
   dashboard: [],
+  react: ['react'],
 });
 
 /**
