@@ -294,7 +294,12 @@ async function runScenario(scenario, settings, timeoutMs) {
       await sleep((settings.cycles / settings.rate) * 1000);
     } else {
       if (scenario === 'replay') abuser.pause();
-      else abuser.on('message', (data) => (abuserReceived += /** @type {Buffer} */ (data).length));
+      else
+        abuser.on(
+          'message',
+          (/** @type {import('ws').RawData} */ data) =>
+            (abuserReceived += /** @type {Buffer} */ (data).length),
+        );
       const since = { epoch, seq: Object.fromEntries(channels.map((c) => [c, 0])) };
       const intervalMs = 1000 / settings.rate;
       for (; count < settings.cycles; count++) {
@@ -450,7 +455,7 @@ async function runBystander({ url }) {
   const sent = new Map();
   /** @type {number[]} */
   const latencies = [];
-  socket.on('message', (data) => {
+  socket.on('message', (/** @type {import('ws').RawData} */ data) => {
     const message = JSON.parse(String(data));
     const at = message.type === 'response' ? sent.get(message.id) : undefined;
     if (at === undefined) return;

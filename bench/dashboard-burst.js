@@ -52,7 +52,7 @@ async function main() {
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(sidecar.dashboardUrl);
+    await page.goto(/** @type {string} listening, so served */ (sidecar.dashboardUrl));
     await page.locator('#connection-state[data-state="open"]').waitFor();
     const bare = await openBarePage(browser, sidecar);
     /** @type {{ floorMs: number, shownMs: number, longestGapMs: number, longTasks: number, longestTaskMs: number, rows: number }[]} */

@@ -4,11 +4,12 @@
  * the layers below it, and no files import each other in a circle:
  *
  *   cli → app → { server, sources } → core → protocol
- *   client → protocol        dashboard → client, protocol
+ *   client → protocol        dashboard → client, protocol        react → client, protocol
  *   cli, app → mcp → { server, client } (the MCP server over a sidecar or a client of one)
  *
- * `server` and `sources` never import each other. `protocol`, `client` and `dashboard` also run
- * in the browser: they may not import Node or packages (the client only `ws`, loaded in Node).
+ * `server` and `sources` never import each other. `protocol`, `client`, `dashboard` and `react`
+ * also run in the browser: they may not import Node or packages (the client only `ws`, loaded
+ * in Node; the React hooks only `react`).
  *
  * Run by `npm run lint`; `test/scripts/check-layers.test.ts` checks the checker. Usage:
  *   node scripts/check-layers.js [root]     exits 1 and lists the violations, if any
@@ -20,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp'} Layer
+ * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp' | 'react'} Layer
  * @typedef {{ from: string, to: string }} Edge
  * @typedef {{ internal: Map<string, string[]>, external: Map<string, string[]> }} ImportGraph
  *   Files (paths relative to the repository, `/`-separated) and what each imports: files of
@@ -41,6 +42,7 @@ export const ALLOWED_IMPORTS = /** @type {const} */ ({
   mcp: ['server', 'client', 'core', 'protocol'],
   client: ['protocol'],
   dashboard: ['client', 'protocol'],
+  react: ['client', 'protocol'],
 });
 
 /** Packages and Node modules a layer may import; a layer not named here may import any. */
@@ -48,6 +50,7 @@ export const ALLOWED_EXTERNAL = /** @type {Partial<Record<Layer, readonly string
   protocol: [],
   client: ['ws'],
   dashboard: [],
+  react: ['react'],
 });
 
 /**

@@ -221,7 +221,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: VIEWPORT, colorScheme: 'light' });
   page.setDefaultTimeout(SLOW.timeout);
-  await page.goto(sidecar.dashboardUrl);
+  await page.goto(/** @type {string} listening, so served */ (sidecar.dashboardUrl));
   await page.locator('#connection-state[data-state="open"]').waitFor();
   await page.locator('#sources li[data-state="running"]', { hasText: 'diagnostics:' }).waitFor();
 

@@ -11,6 +11,7 @@ import {
   type Channel,
   type ClientMessage,
   isChannel,
+  isStateChannel,
   type PublishResult,
   type RequestMessage,
   type ServerMessage,
@@ -19,6 +20,8 @@ import {
 import { backoffDelay } from './backoff.js';
 import { createEmitter } from './emitter.js';
 import { SidecarClientError } from './errors.js';
+import { createLiveRegistry } from './live/registry.js';
+import { isLiveChannel, LIVE_CHANNELS } from './live/types.js';
 import { normalizeConnectOptions, positiveOr } from './options.js';
 import { type AddOptions, createOutbox, type OutboxKind } from './outbox.js';
 import { createResume } from './resume.js';
@@ -102,6 +105,24 @@ export function connect(options: ConnectOptions): SidecarClient {
     onError: (error) => emitter.emit('error', error),
     timeoutMs: config.requestTimeoutMs,
   });
+
+  function addHandler(channel: Channel, handler: AnyChannelHandler): void {
+    // Before the welcome the channel is subscribed with all the others once it comes.
+    if (subscriptions.add(channel, handler) && welcomed) resume.subscribe([channel]);
+  }
+
+  function removeHandler(channel: Channel, handler: AnyChannelHandler): void {
+    if (subscriptions.remove(channel, handler) && welcomed) {
+      sendNow({ type: 'unsubscribe', channels: [channel] });
+    }
+  }
+
+  const live = createLiveRegistry({
+    addHandler,
+    removeHandler,
+    request: (...args) => client.request(...args),
+  });
+  emitter.on('gap', (gap) => live.gap(gap));
 
   function setState(change: StateChange): void {
     state = change.state;
@@ -299,16 +320,37 @@ export function connect(options: ConnectOptions): SidecarClient {
         throw new TypeError('subscribe(): handler must be a function');
       if (stopped) throw closedError();
       const stored = handler as unknown as AnyChannelHandler;
-      // Before the welcome the channel is subscribed with all the others once it comes.
-      if (subscriptions.add(channel, stored) && welcomed) resume.subscribe([channel]);
+      // A state channel's state is kept while subscribed, for a later watch() to start from.
+      const release = isStateChannel(channel) ? live.hold(channel) : undefined;
+      addHandler(channel, stored);
       let active = true;
       return () => {
         if (!active) return;
         active = false;
-        if (subscriptions.remove(channel, stored) && welcomed) {
-          sendNow({ type: 'unsubscribe', channels: [channel] });
-        }
+        removeHandler(channel, stored);
+        release?.();
       };
+    },
+
+    live(channel) {
+      if (typeof channel !== 'string' || !isLiveChannel(channel)) {
+        throw new SidecarClientError(
+          'UNKNOWN_CHANNEL',
+          `no live state for "${String(channel)}": one of ${LIVE_CHANNELS.join(', ')}`,
+          { channel },
+        );
+      }
+      return live.store(channel);
+    },
+
+    watch(channel, listener) {
+      if (typeof listener !== 'function')
+        throw new TypeError('watch(): listener must be a function');
+      const store = client.live(channel);
+      if (stopped) throw closedError();
+      const stop = store.subscribe(() => listener(store.get()));
+      listener(store.get());
+      return stop;
     },
 
     request: ((method: string, params?: unknown, options: RequestOptions = {}) => {

@@ -12,6 +12,25 @@ export * from '../protocol.js';
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, normalizeBackoff } from './backoff.js';
 export { connect } from './client.js';
 export { isSidecarClientError, SidecarClientError } from './errors.js';
+export {
+  type AiState,
+  type AiStreamView,
+  type DiagnosticsState,
+  type FileChange,
+  type FilesState,
+  type GitActivity,
+  type GitState,
+  isLiveChannel,
+  LIVE_CHANNELS,
+  LIVE_LIMITS,
+  type LiveChannel,
+  type LiveDiagnostic,
+  type LiveState,
+  type LiveStateMap,
+  type LiveStore,
+  type ValidationState,
+  type ValidationToolState,
+} from './live/types.js';
 export type {
   ChannelHandler,
   ChannelHandlers,

@@ -15,6 +15,7 @@ import type {
 } from '../protocol.js';
 import type { BackoffOptions } from './backoff.js';
 import type { SidecarClientError } from './errors.js';
+import type { LiveChannel, LiveState, LiveStore } from './live/types.js';
 
 /**
  * The part of a WebSocket the client uses. Both the browser's `WebSocket` and the `ws`
@@ -153,6 +154,17 @@ export interface SidecarClient {
    * @returns a function that removes the handler (the last one unsubscribes on the server).
    */
   subscribe<C extends Channel>(channel: C, handler: ChannelHandler<C>): () => void;
+  /**
+   * Calls `listener` with `channel`'s live state (`diagnostics`, `git`, `validation`, `files`,
+   * `ai-response`): at once with the current value, then after every change. Each value is
+   * immutable. The channel stays subscribed until the returned function is called.
+   */
+  watch<C extends LiveChannel>(channel: C, listener: (state: LiveState<C>) => void): () => void;
+  /**
+   * `channel`'s live state as an external store: `get()` (the same object until it changes)
+   * and `subscribe(onChange)`, the shape of React's `useSyncExternalStore`.
+   */
+  live<C extends LiveChannel>(channel: C): LiveStore<C>;
   /** Calls a server method and resolves with its result. */
   request<M extends MethodName | (string & {})>(
     method: M,

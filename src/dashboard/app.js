@@ -1,6 +1,6 @@
 // The dashboard: the reference devtools panel. It uses the project's own client library (served
-// under /lib/) and is made of one module per view; each view subscribes to its channel, keeps
-// its state in a closure and redraws at most once per animation frame.
+// under /lib/) and is made of one module per view; each view draws its channel's live state
+// (`client.live(channel)`, which folds snapshot and events) at most once per animation frame.
 import { BUILTIN_CHANNELS, connect } from '/lib/client/index.js';
 import { createServerState } from './ui/server-state.js';
 import { setupTabs } from './ui/tabs.js';

@@ -42,8 +42,11 @@ export interface Sidecar {
   /** `ws://host:port/ws`. */
   readonly wsUrl: string;
   readonly port: number;
-  /** The dashboard URL with the token, as printed by `sidecar serve`. */
-  readonly dashboardUrl: string;
+  /**
+   * The dashboard URL with the token, as printed by `sidecar serve`; null when attached, where
+   * the dashboard is not served.
+   */
+  readonly dashboardUrl: string | null;
   /** Path of the discovery file written, if any. */
   readonly discoveryFile: string | undefined;
   /** Creates an HTTP server and listens on the configured host and port (next free one unless strict). */
@@ -176,7 +179,13 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
 
   async function started(target: Server): Promise<void> {
     const bound = target.address();
-    if (bound && typeof bound === 'object') address = { host: options.host, port: bound.port };
+    if (bound && typeof bound === 'object') {
+      // An attached server is bound where its app chose: `host` is ours only when we listen.
+      address = {
+        host: ownsServer ? options.host : connectableHost(bound.address),
+        port: bound.port,
+      };
+    }
     await runner.start();
     if (options.discovery) {
       const dir = options.discovery.dir ?? defaultDiscoveryDir();
@@ -213,6 +222,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       return address.port;
     },
     get dashboardUrl() {
+      if (server && !ownsServer) return null;
       return options.token
         ? `${sidecar.url}/?token=${encodeURIComponent(options.token)}`
         : `${sidecar.url}/`;
@@ -275,6 +285,12 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     },
   };
   return sidecar;
+}
+
+/** The address to reach a server bound to `address`: a wildcard is reached on loopback. */
+function connectableHost(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
 /** Creates a sidecar and starts listening: the programmatic `sidecar serve`. */

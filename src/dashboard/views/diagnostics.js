@@ -1,8 +1,6 @@
 /**
- * Diagnostics grouped by file, with severity counts. State: per file, per language server, the
- * latest list (an `updated` replaces it; an empty list removes it) and the workspace totals the
- * server sends with each. A `snapshot` (`{ files, summary }`) replaces everything, which is
- * also how a reconnect to a restarted server starts over.
+ * Diagnostics grouped by file, with severity counts, drawn from the client's live state of the
+ * channel (`client.live('diagnostics')`), which folds the snapshot and the updates.
  */
 
 import { count, frameScheduler, h, rememberedDetails, replaceKeepingFocus } from '../ui/dom.js';
@@ -22,55 +20,31 @@ const MAX_ROWS_PER_FILE = 100;
  * }} options
  */
 export function mountDiagnostics({ client, server, root, setBadge }) {
-  /** @type {Map<string, Map<string, import('/lib/protocol.js').Diagnostic[]>>} file → server → diagnostics */
-  const files = new Map();
+  const diagnostics = client.live('diagnostics');
   /** @type {Map<string, boolean>} files the user folded or unfolded */
   const opened = new Map();
-  /** The workspace-wide totals, as the server counts them. */
-  let totals = { error: 0, warning: 0, info: 0, hint: 0 };
 
   const notice = h('p');
   bindChannelNotice(notice, server, 'diagnostics', 'diagnostics.get');
   const summary = h('p', { class: 'summary', id: 'diagnostics-summary', 'aria-live': 'polite' });
   const list = h('div', { class: 'file-groups', id: 'diagnostics-files' });
   root.append(notice, summary, list);
-  const schedule = frameScheduler(render);
-
-  /** @param {import('/lib/protocol.js').DiagnosticsFileEntry} entry */
-  function apply(entry) {
-    const byServer = files.get(entry.file) ?? new Map();
-    if (entry.diagnostics.length > 0) byServer.set(entry.server, entry.diagnostics);
-    else byServer.delete(entry.server);
-    if (byServer.size > 0) files.set(entry.file, byServer);
-    else files.delete(entry.file);
-  }
-
-  /** @param {import('/lib/protocol.js').DiagnosticsSummary} summary */
-  function setTotals({ errors, warnings, infos, hints }) {
-    totals = { error: errors, warning: warnings, info: infos, hint: hints };
-  }
-
-  client.subscribe('diagnostics', (message) => {
-    if (message.type === 'snapshot') {
-      const snapshot = /** @type {import('/lib/protocol.js').DiagnosticsSnapshot} */ (message.data);
-      files.clear();
-      for (const entry of snapshot.files) apply(entry);
-      setTotals(snapshot.summary);
-    } else if (message.event === 'updated') {
-      apply(message.data);
-      setTotals(message.data.summary);
-    }
-    schedule();
-  });
+  diagnostics.subscribe(frameScheduler(render));
 
   function render() {
-    const groups = [...files].map(([file, byServer]) => {
-      const diagnostics = [...byServer].flatMap(([serverName, items]) =>
-        items.map((item) => ({ ...item, server: serverName })),
-      );
-      diagnostics.sort((a, b) => a.range.start.line - b.range.start.line);
-      return { file, diagnostics, counts: countSeverities(diagnostics) };
-    });
+    const { files, summary: reported } = diagnostics.get();
+    // The workspace-wide totals, as the server counts them.
+    const totals = {
+      error: reported.errors,
+      warning: reported.warnings,
+      info: reported.infos,
+      hint: reported.hints,
+    };
+    const groups = [...files].map(([file, items]) => ({
+      file,
+      diagnostics: items,
+      counts: countSeverities(items),
+    }));
     groups.sort(
       (a, b) =>
         b.counts.error - a.counts.error ||

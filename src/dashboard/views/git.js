@@ -1,8 +1,7 @@
 /**
  * The git card: branch, HEAD (short sha and subject), the upstream with ahead/behind, an
  * operation in progress, changed files by kind (renames as `old → new`), and the last branch
- * switches and commits. `status` and the snapshot (the status, or null outside a repository)
- * replace the state; `branch` and `commit` are kept as recent activity.
+ * switches and commits, from the client's live state of the channel (`client.live('git')`).
  */
 import {
   count,
@@ -29,6 +28,16 @@ const FILE_KINDS = /** @type {const} */ ([
 const describeEntry = (/** @type {string | { from: string, to: string }} */ entry) =>
   typeof entry === 'string' ? entry : `${entry.from} → ${entry.to}`;
 
+/** "switched main → topic", "commit abc1234 Fix — Ada". */
+function describeActivity(/** @type {import('/lib/client/index.js').GitActivity} */ entry) {
+  if (entry.event === 'branch') {
+    const { from, to } = entry.data;
+    return `switched ${from ?? 'detached HEAD'} → ${to ?? 'detached HEAD'}`;
+  }
+  const { sha, subject, author } = entry.data;
+  return `commit ${sha.slice(0, 7)} ${subject} — ${author}`;
+}
+
 /**
  * @param {{
  *   client: import('/lib/client/index.js').SidecarClient,
@@ -37,10 +46,7 @@ const describeEntry = (/** @type {string | { from: string, to: string }} */ entr
  * }} options
  */
 export function mountGit({ client, server, root }) {
-  /** @type {import('/lib/protocol.js').GitStatus | null} */
-  let status = null;
-  /** @type {{ time: number, text: string }[]} */
-  let recent = [];
+  const git = client.live('git');
   /** @type {Map<string, boolean>} */
   const opened = new Map();
 
@@ -51,29 +57,10 @@ export function mountGit({ client, server, root }) {
   const schedule = frameScheduler(render);
   server.onChange(schedule);
 
-  client.subscribe('git', (message) => {
-    if (message.type === 'snapshot') {
-      // The status, or null while the root is in no repository.
-      status = /** @type {import('/lib/protocol.js').GitStatus | null} */ (message.data);
-    } else if (message.event === 'status') {
-      status = message.data;
-    } else if (message.event === 'branch') {
-      const { from, to } = message.data;
-      remember(message.timestamp, `switched ${from ?? 'detached HEAD'} → ${to ?? 'detached HEAD'}`);
-    } else if (message.event === 'commit') {
-      const { sha, subject, author } = message.data;
-      remember(message.timestamp, `commit ${sha.slice(0, 7)} ${subject} — ${author}`);
-    }
-    schedule();
-  });
-
-  function remember(/** @type {number} */ time, /** @type {string} */ text) {
-    recent = [{ time, text }, ...recent].slice(0, RECENT);
-  }
+  git.subscribe(schedule);
 
   function render() {
-    // A const, so the narrowing below holds in the callbacks too.
-    const shown = status;
+    const { status: shown, activity } = git.get();
     if (!shown) {
       const quietBecause = server.noticeFor('git', 'git.status');
       body.replaceChildren(
@@ -158,13 +145,21 @@ export function mountGit({ client, server, root }) {
           ),
         shown.truncated ? h('p', { class: 'muted' }, 'Some lists were cut at 2,000 paths.') : null,
       ),
-      recent.length > 0
+      activity.length > 0
         ? h(
             'ul',
             { class: 'recent', 'aria-label': 'Recent git activity' },
-            recent.map(({ time, text }) =>
-              h('li', {}, h('time', { class: 'muted' }, formatTime(time).slice(0, 8)), ' ', text),
-            ),
+            activity
+              .slice(0, RECENT)
+              .map((entry) =>
+                h(
+                  'li',
+                  {},
+                  h('time', { class: 'muted' }, formatTime(entry.timestamp).slice(0, 8)),
+                  ' ',
+                  describeActivity(entry),
+                ),
+              ),
           )
         : null,
     );

@@ -30,7 +30,7 @@ function severityLabel(/** @type {string} */ severity) {
 
 /**
  * Counts per severity of a list of items that have one.
- * @param {{ severity: string }[]} items
+ * @param {readonly { severity: string }[]} items
  */
 export function countSeverities(items) {
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };

@@ -1,8 +1,7 @@
 /**
  * Validation results per tool: the latest run with a verdict (ok, exit code, timed out,
  * duration, problems, why it gave none), whether a run is going, and the tools that cannot
- * run and why. The snapshot (`{ validators, results }`) starts the state over; `started` and
- * `complete` update it. A cancelled run is no verdict: the last real result stays.
+ * run and why, from the client's live state of the channel (`client.live('validation')`).
  * `validation.run` buttons when the server offers the method.
  */
 import {
@@ -18,13 +17,7 @@ import { countSeverities, problemsTable, severityBadges } from './problems.js';
 
 const MAX_PROBLEMS_PER_TOOL = 200;
 
-/**
- * @typedef {{
- *   latest: import('/lib/protocol.js').ValidationCompleteData | null,
- *   running: { runId: string, trigger?: string, since?: number } | null,
- *   unavailable: string | null,
- * }} ToolState
- */
+/** @typedef {import('/lib/client/index.js').ValidationToolState} ToolState */
 
 /**
  * @param {{
@@ -35,17 +28,7 @@ const MAX_PROBLEMS_PER_TOOL = 200;
  * }} options
  */
 export function mountValidation({ client, server, root, setBadge }) {
-  /** @type {Map<string, ToolState>} */
-  const tools = new Map();
-  const toolState = (/** @type {string} */ tool) => {
-    let state = tools.get(tool);
-    if (!state) {
-      state = { latest: null, running: null, unavailable: null };
-      tools.set(tool, state);
-    }
-    return state;
-  };
-
+  const validation = client.live('validation');
   const runAll = h(
     'button',
     { type: 'button', id: 'validation-run', onclick: () => run() },
@@ -64,32 +47,7 @@ export function mountValidation({ client, server, root, setBadge }) {
   const schedule = frameScheduler(render);
   server.onChange(schedule);
 
-  client.subscribe('validation', (message) => {
-    if (message.type === 'snapshot') {
-      // A snapshot is the whole state: runs this page saw start may have ended meanwhile.
-      const snapshot = /** @type {import('/lib/protocol.js').ValidationSnapshot} */ (message.data);
-      tools.clear();
-      for (const { tool, state, runId, message: why } of snapshot.validators) {
-        const entry = toolState(tool);
-        if (state === 'running' && runId) entry.running = { runId };
-        if (state === 'unavailable') entry.unavailable = why ?? 'unavailable';
-      }
-      for (const result of Object.values(snapshot.results)) toolState(result.tool).latest = result;
-    } else if (message.event === 'started') {
-      const { data } = message;
-      toolState(data.tool).running = {
-        runId: data.runId,
-        trigger: data.trigger,
-        since: message.timestamp,
-      };
-    } else if (message.event === 'complete') {
-      const { data } = message;
-      const state = toolState(data.tool);
-      if (state.running?.runId === data.runId) state.running = null;
-      if (!data.cancelled) state.latest = data;
-    }
-    schedule();
-  });
+  validation.subscribe(schedule);
 
   /** @param {string} [tool] all tools when absent */
   function run(tool) {
@@ -105,68 +63,66 @@ export function mountValidation({ client, server, root, setBadge }) {
     runAll.toggleAttribute('disabled', !canRun);
     let problems = 0;
     let running = 0;
-    const cards = [...tools]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([tool, state]) => {
-        const { latest, running: active, unavailable } = state;
-        if (active) running++;
-        problems += latest?.problems.length ?? 0;
-        return h(
-          'section',
-          {
-            class: 'tool',
-            dataset: {
-              tool,
-              state: unavailable
-                ? 'unavailable'
-                : active
-                  ? 'running'
-                  : latest
-                    ? latest.ok
-                      ? 'ok'
-                      : 'failed'
-                    : 'none',
-            },
+    const cards = [...validation.get().tools].map(([tool, state]) => {
+      const { latest, running: active, unavailable } = state;
+      if (active) running++;
+      problems += latest?.problems.length ?? 0;
+      return h(
+        'section',
+        {
+          class: 'tool',
+          dataset: {
+            tool,
+            state: unavailable
+              ? 'unavailable'
+              : active
+                ? 'running'
+                : latest
+                  ? latest.ok
+                    ? 'ok'
+                    : 'failed'
+                  : 'none',
           },
-          h(
-            'header',
-            { class: 'tool-header' },
-            h('h3', {}, tool),
-            h('span', { class: 'tool-state' }, describeRun(state)),
-            latest
-              ? h('span', { class: 'badges' }, severityBadges(countSeverities(latest.problems)))
-              : null,
-            canRun && !unavailable
-              ? h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'small',
-                    dataset: { focusKey: `validation:${tool}` },
-                    onclick: () => run(tool),
-                  },
-                  `Run ${tool}`,
-                )
-              : null,
-          ),
-          unavailable
-            ? h('p', { class: 'tool-error', dataset: { tone: 'bad' } }, unavailable)
-            : latest?.error
-              ? h('p', { class: 'tool-error', dataset: { tone: 'warn' } }, latest.error)
-              : null,
-          latest && latest.problems.length > 0
-            ? problemsTable(
-                latest.problems.map((problem) => ({
-                  severity: problem.severity,
-                  position: `${problem.file}:${problem.line}:${problem.column}`,
-                  message: problem.message,
-                  origin: problem.code ?? '',
-                })),
-                MAX_PROBLEMS_PER_TOOL,
+        },
+        h(
+          'header',
+          { class: 'tool-header' },
+          h('h3', {}, tool),
+          h('span', { class: 'tool-state' }, describeRun(state)),
+          latest
+            ? h('span', { class: 'badges' }, severityBadges(countSeverities(latest.problems)))
+            : null,
+          canRun && !unavailable
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  dataset: { focusKey: `validation:${tool}` },
+                  onclick: () => run(tool),
+                },
+                `Run ${tool}`,
               )
             : null,
-        );
-      });
+        ),
+        unavailable
+          ? h('p', { class: 'tool-error', dataset: { tone: 'bad' } }, unavailable)
+          : latest?.error
+            ? h('p', { class: 'tool-error', dataset: { tone: 'warn' } }, latest.error)
+            : null,
+        latest && latest.problems.length > 0
+          ? problemsTable(
+              latest.problems.map((problem) => ({
+                severity: problem.severity,
+                position: `${problem.file}:${problem.line}:${problem.column}`,
+                message: problem.message,
+                origin: problem.code ?? '',
+              })),
+              MAX_PROBLEMS_PER_TOOL,
+            )
+          : null,
+      );
+    });
     replaceKeepingFocus(
       list,
       ...(cards.length > 0 ? cards : [h('p', { class: 'muted' }, 'No validation runs yet.')]),
