@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SidecarError } from '../core/errors.js';
 import {
   type AiChunkData,
   BUILTIN_CHANNELS,
@@ -14,8 +15,7 @@ import {
   type SearchResultsData,
   type SnapshotMessage,
   type ValidationCompleteData,
-} from '../protocol.js';
-import { SidecarError } from './errors.js';
+} from '../protocol/index.js';
 import { eventFrame, serializeEventData } from './event-frame.js';
 import { createHistory, type History, type HistoryEntry } from './history.js';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { Logger } from '../logger.js';
+import { SidecarError, toErrorBody } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import {
   BUILTIN_CHANNELS,
   type Channel,
@@ -20,11 +21,10 @@ import {
   type UnsubscribeMessage,
   type UnsubscribeResult,
   type WelcomeMessage,
-} from '../protocol.js';
+} from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
-import { SidecarError, toErrorBody } from './errors.js';
 import { channelsOf, idOfFrame, parseClientMessage } from './messages.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './methods.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './method-registry.js';
 import { createFlow, createOutbound, type OutboundConnection } from './outbound.js';
 import type { Publisher } from './publisher.js';
 import {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { SidecarError } from '../core/errors.js';
+import { parseOrThrow } from '../core/parse-or-throw.js';
+import type { Source } from '../core/source.js';
 import {
   AI_EVENTS,
   type Channel,
@@ -6,12 +9,9 @@ import {
   isPublishableChannel,
   type PublishRequestBody,
   type PublishResult,
-} from '../protocol.js';
-import type { Source } from '../sources/source.js';
+} from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { checkPublishDepth } from './data-depth.js';
-import { SidecarError } from './errors.js';
-import { parseOrThrow } from './validation.js';
 
 /** Checks a publish for one channel before it is broadcast; throws SidecarError to refuse it. */
 export type PublishGuard = (event: string, data: unknown) => void;

@@ -1,8 +1,8 @@
-import type { Logger } from '../logger.js';
-import type { Channel, SourceState, SourceStateData } from '../protocol.js';
-import type { Source, SourceContext } from '../sources/source.js';
+import type { Logger } from '../core/logger.js';
+import type { Source, SourceContext } from '../core/source.js';
+import type { Channel, SourceState, SourceStateData } from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
-import type { MethodRegistry } from './methods.js';
+import type { MethodRegistry } from './method-registry.js';
 
 /**
  * Starts and stops the sources, and keeps each one's state for `server.info` and `system`.

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../src/protocol.js';
+import type { ServerMessage } from '../../src/protocol/index.js';
 import { useCli } from '../support/cli.js';
 import { waitFor } from '../support/server.js';
 

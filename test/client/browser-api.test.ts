@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSidecar, type Sidecar } from '../../src/server/sidecar.js';
+import { createSidecar, type Sidecar } from '../../src/app/sidecar.js';
 
 const TOKEN = 'browser-test-token-0123456789abcdef';
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { createSidecar, type Sidecar } from '../../src/app/sidecar.js';
 import {
   type ChannelMessage,
   type ConnectOptions,
@@ -17,8 +18,7 @@ import {
   type StateChange,
   type WebSocketConstructor,
 } from '../../src/client/index.js';
-import { defineMethod, noParams } from '../../src/server/methods.js';
-import { createSidecar, type Sidecar } from '../../src/server/sidecar.js';
+import { defineMethod, noParams } from '../../src/core/methods.js';
 import { waitFor } from '../support/server.js';
 
 const TOKEN = 'client-test-token-0123456789abcdef';

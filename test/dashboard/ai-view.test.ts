@@ -4,7 +4,7 @@
  * when it opens mid-stream, and shows how each one ended.
  */
 import { describe, expect, it } from 'vitest';
-import type { AiChunkData } from '../../src/protocol.js';
+import type { AiChunkData } from '../../src/protocol/index.js';
 import { createAiSource, resolveAiOptions } from '../../src/sources/ai/index.js';
 import { type RawClient, rawClient, useTestSidecars } from '../support/server.js';
 import { useDashboard } from './browser.js';

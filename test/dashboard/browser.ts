@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { Sidecar } from '../../src/server/sidecar.js';
+import type { Sidecar } from '../../src/app/sidecar.js';
 
 /** What the page is opened from: a sidecar, or the URL a `sidecar serve` printed. */
 export type DashboardTarget = Pick<Sidecar, 'dashboardUrl' | 'url'>;

@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import type { SidecarOptions } from '../../src/app/options.js';
+import { createLogger } from '../../src/core/logger.js';
 import type {
   AiChunkData,
   AiErrorData,
   AiStreamState,
   EventMessage,
   ServerMessage,
-} from '../../src/protocol.js';
-import type { SidecarOptions } from '../../src/server/options.js';
+} from '../../src/protocol/index.js';
 import { type AiSettings, createAiSource, resolveAiOptions } from '../../src/sources/ai/index.js';
 import {
   anthropicEvents,

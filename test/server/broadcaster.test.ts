@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SidecarError } from '../../src/core/errors.js';
 import { createBroadcaster } from '../../src/server/broadcaster.js';
-import { SidecarError } from '../../src/server/errors.js';
 
 describe('EventBroadcaster', () => {
   it('numbers each channel on its own, from 1, by exactly 1', () => {

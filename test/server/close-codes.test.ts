@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../src/protocol.js';
+import { CLOSE_CODES } from '../../src/protocol/index.js';
 import { rawClient, TEST_TOKEN, useTestSidecars } from '../support/server.js';
 
 const start = useTestSidecars();

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type EventMessage, MAX_PUBLISH_DEPTH, type ServerMessage } from '../../src/protocol.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
+import type { Sidecar } from '../../src/app/sidecar.js';
+import {
+  type EventMessage,
+  MAX_PUBLISH_DEPTH,
+  type ServerMessage,
+} from '../../src/protocol/index.js';
 import { createAiSource } from '../../src/sources/ai/index.js';
 import { resolveAiOptions } from '../../src/sources/ai/provider-config.js';
 import { type RawClient, rawClient, TEST_TOKEN, useTestSidecars } from '../support/server.js';

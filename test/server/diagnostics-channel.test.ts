@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiagnosticsSnapshot, SnapshotMessage } from '../../src/protocol.js';
+import type { DiagnosticsSnapshot, SnapshotMessage } from '../../src/protocol/index.js';
 import {
   type DiagnosticsHarness,
   processGroupMembers,

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventMessage, FileEventData, FilesBatchData } from '../../src/protocol.js';
+import type { EventMessage, FileEventData, FilesBatchData } from '../../src/protocol/index.js';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import { makeTempDir, rawClient, startTestSidecar, waitFor } from '../support/server.js';
 

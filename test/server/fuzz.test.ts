@@ -7,15 +7,15 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import type { Sidecar } from '../../src/app/sidecar.js';
+import { createLogger } from '../../src/core/logger.js';
 import {
   BUILTIN_CHANNELS,
   ERROR_CODES,
   type EventMessage,
   type ServerMessage,
-} from '../../src/protocol.js';
+} from '../../src/protocol/index.js';
 import { HISTORY_MAX_BYTES_PER_CHANNEL } from '../../src/server/broadcaster.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
 import { createAiSource } from '../../src/sources/ai/index.js';
 import { resolveAiOptions } from '../../src/sources/ai/provider-config.js';
 import { type RawClient, rawClient, TEST_TOKEN, useTestSidecars } from '../support/server.js';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GitStatus } from '../../src/protocol.js';
+import type { GitStatus } from '../../src/protocol/index.js';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import { createGitSource } from '../../src/sources/git/index.js';
 import { commitFile, git, gitFailing, makeRepository, writeFile } from '../support/git.js';

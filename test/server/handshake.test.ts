@@ -185,11 +185,10 @@ describe('HTTP routes', () => {
     const sidecar = await start();
     const status = async (path: string) => (await fetch(`${sidecar.url}${path}`)).status;
     expect(await status('/lib/client/index.js')).toBe(200);
-    expect(await status('/lib/protocol.js')).toBe(200);
     // The client's runtime imports reach into the protocol's own folder.
     expect(await status('/lib/protocol/index.js')).toBe(200);
     expect(await status('/lib/protocol/channels.js')).toBe(200);
-    expect(await status('/lib/server/sidecar.js')).toBe(404);
+    expect(await status('/lib/app/sidecar.js')).toBe(404);
     expect(await status('/lib/index.js')).toBe(404);
   });
 });

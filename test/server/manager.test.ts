@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineMethod } from '../../src/server/methods.js';
+import { defineMethod } from '../../src/core/methods.js';
 import { rawClient, startTestSidecar, useTestSidecars, waitFor } from '../support/server.js';
 
 const start = useTestSidecars();

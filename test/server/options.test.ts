@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOptions, OptionsError, parseSettings } from '../../src/server/options.js';
+import { normalizeOptions, OptionsError, parseSettings } from '../../src/app/options.js';
 
 describe('options', () => {
   it('fills the documented defaults and generates a token', () => {

@@ -4,8 +4,13 @@
  * client that reads gets a replay longer than its budget whole, paced as it reads.
  */
 import { describe, expect, it } from 'vitest';
-import type { Channel, EventMessage, ServerMessage, SubscribeResult } from '../../src/protocol.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
+import type { Sidecar } from '../../src/app/sidecar.js';
+import type {
+  Channel,
+  EventMessage,
+  ServerMessage,
+  SubscribeResult,
+} from '../../src/protocol/index.js';
 import { type RawClient, rawClient, useTestSidecars, waitFor } from '../support/server.js';
 
 const start = useTestSidecars();

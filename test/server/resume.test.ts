@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage, SubscribeResult } from '../../src/protocol.js';
-import type { Source } from '../../src/sources/source.js';
+import type { Source } from '../../src/core/source.js';
+import type { EventMessage, SubscribeResult } from '../../src/protocol/index.js';
 import { type RawClient, rawClient, useTestSidecars } from '../support/server.js';
 
 const start = useTestSidecars();

@@ -7,7 +7,7 @@ import type {
   SearchProgressData,
   SearchResultsData,
   ServerMessage,
-} from '../../src/protocol.js';
+} from '../../src/protocol/index.js';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import {
   createSearchSource,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage, ServerMessage } from '../../src/protocol.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
-import type { Source } from '../../src/sources/source.js';
+import type { Sidecar } from '../../src/app/sidecar.js';
+import type { Source } from '../../src/core/source.js';
+import type { EventMessage, ServerMessage } from '../../src/protocol/index.js';
 import { rawClient, TEST_TOKEN, upgradeStatus, useTestSidecars } from '../support/server.js';
 
 const start = useTestSidecars();

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { SourceStateData } from '../../src/protocol.js';
-import { createSidecar } from '../../src/server/sidecar.js';
-import type { Source } from '../../src/sources/source.js';
+import { createSidecar } from '../../src/app/sidecar.js';
+import type { Source } from '../../src/core/source.js';
+import type { SourceStateData } from '../../src/protocol/index.js';
 import { makeTempDir, rawClient, TEST_TOKEN } from '../support/server.js';
 
 /** A source of `channel` that reports itself unavailable, as one that cannot run here does. */

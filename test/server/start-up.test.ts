@@ -11,6 +11,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { SidecarOptions } from '../../src/app/options.js';
+import { createSidecar, type Sidecar } from '../../src/app/sidecar.js';
+import { defineMethod } from '../../src/core/methods.js';
+import type { Source } from '../../src/core/source.js';
 import type {
   EventMessage,
   GitStatus,
@@ -19,16 +23,12 @@ import type {
   SourceStateData,
   ValidationCompleteData,
   ValidationSnapshot,
-} from '../../src/protocol.js';
-import { defineMethod } from '../../src/server/methods.js';
-import type { SidecarOptions } from '../../src/server/options.js';
-import { createSidecar, type Sidecar } from '../../src/server/sidecar.js';
+} from '../../src/protocol/index.js';
 import { createAiSource, resolveAiOptions } from '../../src/sources/ai/index.js';
 import { createDiagnosticsSource } from '../../src/sources/diagnostics/index.js';
 import { createFilesSource } from '../../src/sources/files/index.js';
 import { createGitSource } from '../../src/sources/git/index.js';
 import { createSearchSource } from '../../src/sources/search/index.js';
-import type { Source } from '../../src/sources/source.js';
 import {
   createValidationSource,
   resolveValidationOptions,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SnapshotMessage, ValidationSnapshot } from '../../src/protocol.js';
+import type { SnapshotMessage, ValidationSnapshot } from '../../src/protocol/index.js';
 import { rawClient } from '../support/server.js';
 import { useValidationWorkspaces } from '../support/validation-workspace.js';
 

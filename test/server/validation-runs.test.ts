@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../src/protocol.js';
+import type { EventMessage } from '../../src/protocol/index.js';
 import { isProcessGone } from '../support/processes.js';
 import { waitFor } from '../support/server.js';
 import { useValidationWorkspaces } from '../support/validation-workspace.js';

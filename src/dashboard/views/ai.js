@@ -14,8 +14,8 @@ import { bindChannelNotice } from '../ui/server-state.js';
 const MAX_STREAMS = 20;
 
 /**
- * @typedef {import('/lib/protocol.js').EventMessage<'ai-response', 'chunk' | 'done' | 'error'>} AiEvent
- * @typedef {import('/lib/protocol.js').AiDoneData | import('/lib/protocol.js').AiErrorData} AiEndData
+ * @typedef {import('/lib/protocol/index.js').EventMessage<'ai-response', 'chunk' | 'done' | 'error'>} AiEvent
+ * @typedef {import('/lib/protocol/index.js').AiDoneData | import('/lib/protocol/index.js').AiErrorData} AiEndData
  */
 
 /**
@@ -122,7 +122,7 @@ export function mountAi({ client, server, root, setBadge }) {
   function applyEvent(
     /** @type {Stream} */ stream,
     /** @type {string} */ event,
-    /** @type {import('/lib/protocol.js').AiChunkData} */ data,
+    /** @type {import('/lib/protocol/index.js').AiChunkData} */ data,
   ) {
     if (data.index < stream.nextIndex) return; // already in the text (ai.get covered it)
     // Only a client-side gap (events the server no longer held) can skip indexes.
@@ -139,7 +139,7 @@ export function mountAi({ client, server, root, setBadge }) {
     /** @type {AiEndData} */ data,
   ) {
     stream.state = event;
-    const { error } = /** @type {import('/lib/protocol.js').AiErrorData} */ (data);
+    const { error } = /** @type {import('/lib/protocol/index.js').AiErrorData} */ (data);
     stream.detail =
       event === 'done' ? describeDone(data) : error ? `${error.code}: ${error.message}` : 'failed';
   }
@@ -170,7 +170,7 @@ export function mountAi({ client, server, root, setBadge }) {
 }
 
 /** "stop: end_turn · 12 in / 250 out tokens · llama3.2" from the `done` data. */
-function describeDone(/** @type {import('/lib/protocol.js').AiDoneData} */ data) {
+function describeDone(/** @type {import('/lib/protocol/index.js').AiDoneData} */ data) {
   const parts = [];
   if (data.stopReason) parts.push(`stop: ${data.stopReason}`);
   const { inputTokens, outputTokens } = data.usage ?? {};

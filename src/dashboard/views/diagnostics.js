@@ -22,7 +22,7 @@ const MAX_ROWS_PER_FILE = 100;
  * }} options
  */
 export function mountDiagnostics({ client, server, root, setBadge }) {
-  /** @type {Map<string, Map<string, import('/lib/protocol.js').Diagnostic[]>>} file → server → diagnostics */
+  /** @type {Map<string, Map<string, import('/lib/protocol/index.js').Diagnostic[]>>} file → server → diagnostics */
   const files = new Map();
   /** @type {Map<string, boolean>} files the user folded or unfolded */
   const opened = new Map();
@@ -36,7 +36,7 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
   root.append(notice, summary, list);
   const schedule = frameScheduler(render);
 
-  /** @param {import('/lib/protocol.js').DiagnosticsFileEntry} entry */
+  /** @param {import('/lib/protocol/index.js').DiagnosticsFileEntry} entry */
   function apply(entry) {
     const byServer = files.get(entry.file) ?? new Map();
     if (entry.diagnostics.length > 0) byServer.set(entry.server, entry.diagnostics);
@@ -45,14 +45,16 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
     else files.delete(entry.file);
   }
 
-  /** @param {import('/lib/protocol.js').DiagnosticsSummary} summary */
+  /** @param {import('/lib/protocol/index.js').DiagnosticsSummary} summary */
   function setTotals({ errors, warnings, infos, hints }) {
     totals = { error: errors, warning: warnings, info: infos, hint: hints };
   }
 
   client.subscribe('diagnostics', (message) => {
     if (message.type === 'snapshot') {
-      const snapshot = /** @type {import('/lib/protocol.js').DiagnosticsSnapshot} */ (message.data);
+      const snapshot = /** @type {import('/lib/protocol/index.js').DiagnosticsSnapshot} */ (
+        message.data
+      );
       files.clear();
       for (const entry of snapshot.files) apply(entry);
       setTotals(snapshot.summary);

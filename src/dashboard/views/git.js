@@ -37,7 +37,7 @@ const describeEntry = (/** @type {string | { from: string, to: string }} */ entr
  * }} options
  */
 export function mountGit({ client, server, root }) {
-  /** @type {import('/lib/protocol.js').GitStatus | null} */
+  /** @type {import('/lib/protocol/index.js').GitStatus | null} */
   let status = null;
   /** @type {{ time: number, text: string }[]} */
   let recent = [];
@@ -54,7 +54,7 @@ export function mountGit({ client, server, root }) {
   client.subscribe('git', (message) => {
     if (message.type === 'snapshot') {
       // The status, or null while the root is in no repository.
-      status = /** @type {import('/lib/protocol.js').GitStatus | null} */ (message.data);
+      status = /** @type {import('/lib/protocol/index.js').GitStatus | null} */ (message.data);
     } else if (message.event === 'status') {
       status = message.data;
     } else if (message.event === 'branch') {

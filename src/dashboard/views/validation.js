@@ -20,7 +20,7 @@ const MAX_PROBLEMS_PER_TOOL = 200;
 
 /**
  * @typedef {{
- *   latest: import('/lib/protocol.js').ValidationCompleteData | null,
+ *   latest: import('/lib/protocol/index.js').ValidationCompleteData | null,
  *   running: { runId: string, trigger?: string, since?: number } | null,
  *   unavailable: string | null,
  * }} ToolState
@@ -67,7 +67,9 @@ export function mountValidation({ client, server, root, setBadge }) {
   client.subscribe('validation', (message) => {
     if (message.type === 'snapshot') {
       // A snapshot is the whole state: runs this page saw start may have ended meanwhile.
-      const snapshot = /** @type {import('/lib/protocol.js').ValidationSnapshot} */ (message.data);
+      const snapshot = /** @type {import('/lib/protocol/index.js').ValidationSnapshot} */ (
+        message.data
+      );
       tools.clear();
       for (const { tool, state, runId, message: why } of snapshot.validators) {
         const entry = toolState(tool);

@@ -6,16 +6,16 @@
 
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext } from '../../core/source.js';
 import type {
   AiChunkData,
   AiErrorData,
   AiEventKind,
   AiModelsResult,
   ErrorBody,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import type { Source, SourceContext } from '../source.js';
+} from '../../protocol/index.js';
 import { type ChatStreamWriter, runChat } from './chat-run.js';
 import { checkProducerEvent } from './producer-guard.js';
 import {

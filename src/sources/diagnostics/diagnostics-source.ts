@@ -9,17 +9,16 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { childEnvironment } from '../../core/child-environment.js';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext, SourceEvent } from '../../core/source.js';
 import type {
   Diagnostic,
   DiagnosticsSnapshot,
   FileEventData,
   FileEventKind,
   FilesBatchData,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import { DEFAULTS } from '../../server/options.js';
-import type { Source, SourceContext, SourceEvent } from '../source.js';
+} from '../../protocol/index.js';
 import { type Activity, createActivity } from './activity.js';
 import { toProtocolDiagnostics } from './diagnostic-conversion.js';
 import { createDiagnosticsStore } from './diagnostics-store.js';
@@ -95,6 +94,12 @@ function sameWithoutHints(a: readonly Diagnostic[], b: readonly Diagnostic[]): b
   return withoutHints(a) === withoutHints(b);
 }
 
+/** What the source uses for an option not given. */
+export const DIAGNOSTICS_DEFAULTS = Object.freeze({
+  /** The most files each language server is given to check. */
+  maxOpenFiles: 2000,
+});
+
 /** One language server and what belongs to it. */
 interface Running {
   spec: LanguageServerSpec;
@@ -105,7 +110,7 @@ interface Running {
 
 export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}): DiagnosticsSource {
   const store = createDiagnosticsStore();
-  const maxOpenFiles = options.maxOpenFiles ?? DEFAULTS.maxOpenFiles;
+  const maxOpenFiles = options.maxOpenFiles ?? DIAGNOSTICS_DEFAULTS.maxOpenFiles;
   let running: Running[] = [];
   let unavailableReason: string | undefined = 'the diagnostics source has not started';
   let stopListening: (() => void) | undefined;

@@ -8,7 +8,7 @@
  * one as `batch` events of at most `maxBatchSize` entries each, in order.
  */
 
-import type { FileEventData, FileEventKind, FilesBatchData } from '../../protocol.js';
+import type { FileEventData, FileEventKind, FilesBatchData } from '../../protocol/index.js';
 
 export interface CoalescerTimer {
   set(callback: () => void, ms: number): unknown;

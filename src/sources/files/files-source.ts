@@ -5,8 +5,8 @@
 
 import { isAbsolute, relative, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
-import type { FileEventKind, FilesReadyData } from '../../protocol.js';
-import type { Source, SourceContext } from '../source.js';
+import type { Source, SourceContext } from '../../core/source.js';
+import type { FileEventKind, FilesReadyData } from '../../protocol/index.js';
 import { type Coalescer, createCoalescer } from './coalesce.js';
 import { createIgnoreFilter } from './gitignore.js';
 

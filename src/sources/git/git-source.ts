@@ -5,9 +5,9 @@
  * `.git` appears later, comes alive on its own.
  */
 
-import type { FileEventData, FilesBatchData, GitStatus } from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import type { Source, SourceContext, SourceEvent } from '../source.js';
+import { SidecarError } from '../../core/errors.js';
+import type { Source, SourceContext, SourceEvent } from '../../core/source.js';
+import type { FileEventData, FilesBatchData, GitStatus } from '../../protocol/index.js';
 import { createGitClient, describeGitError, type GitClient } from './git-client.js';
 import { isIndexLocked } from './git-dir-state.js';
 import { createGitMethods } from './git-methods.js';

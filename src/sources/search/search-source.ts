@@ -5,16 +5,16 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext } from '../../core/source.js';
 import type {
   SearchDoneData,
   SearchEngineName,
   SearchMatch,
   SearchProgressData,
   SearchResultsData,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import type { Source, SourceContext } from '../source.js';
+} from '../../protocol/index.js';
 import type { EngineOutcome, EngineRun, SearchEngine } from './engine.js';
 import { type EngineChoice, selectEngine } from './engine-select.js';
 import { createFileCountCache, fileCountKey } from './file-count-cache.js';

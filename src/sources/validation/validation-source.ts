@@ -6,16 +6,16 @@
 
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext, SourceEvent } from '../../core/source.js';
 import type {
   FileEventData,
   FilesBatchData,
   ValidationCompleteData,
   ValidationSnapshot,
   ValidationStartedData,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import type { Source, SourceContext, SourceEvent } from '../source.js';
+} from '../../protocol/index.js';
 import { DETECTED_TYPE_CHECK, detectValidators } from './auto-detect.js';
 import { resolveCommand } from './command-resolver.js';
 import { createDiagnosticsGate, type DiagnosticsGate } from './diagnostics-gate.js';

@@ -14,8 +14,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnostic, DiagnosticsSnapshot } from '../../../src/protocol.js';
-import type { LspServerConfig } from '../../../src/server/options.js';
+import type { LspServerConfig } from '../../../src/app/options.js';
+import type { Diagnostic, DiagnosticsSnapshot } from '../../../src/protocol/index.js';
 import { makeTempDir, waitFor } from '../../support/server.js';
 import {
   type DiagnosticsHarness,

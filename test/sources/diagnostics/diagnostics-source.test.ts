@@ -1,8 +1,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DiagnosticsSnapshot, SourceStateData } from '../../../src/protocol.js';
-import type { LspServerConfig } from '../../../src/server/options.js';
+import type { LspServerConfig } from '../../../src/app/options.js';
+import type { DiagnosticsSnapshot, SourceStateData } from '../../../src/protocol/index.js';
 import { makeTempDir, waitFor } from '../../support/server.js';
 import { type FakeServerMode, fakeServerConfig, writeFakeServer } from './fake-server.js';
 import { type DiagnosticsHarness, processGroupMembers, useDiagnosticsHarness } from './harness.js';

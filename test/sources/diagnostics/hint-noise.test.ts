@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DiagnosticsSnapshot } from '../../../src/protocol.js';
+import type { DiagnosticsSnapshot } from '../../../src/protocol/index.js';
 import { makeTempDir, waitFor } from '../../support/server.js';
 import { fakeServerConfig, writeFakeServer } from './fake-server.js';
 import { useDiagnosticsHarness } from './harness.js';

@@ -10,7 +10,7 @@ import type {
   DiagnosticsActivityData,
   DiagnosticsWaitResult,
   EventMessage,
-} from '../../../src/protocol.js';
+} from '../../../src/protocol/index.js';
 import { createSettleTracker } from '../../../src/sources/diagnostics/settle-tracker.js';
 import { makeTempDir, waitFor } from '../../support/server.js';
 import { type FakeServerMode, fakeServerConfig, writeFakeServer } from './fake-server.js';

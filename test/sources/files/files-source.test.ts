@@ -3,16 +3,16 @@ import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import type { Source, SourceContext } from '../../../src/core/source.js';
 import type {
   FileEventData,
   FilesBatchData,
   FilesReadyData,
   SourceState,
-} from '../../../src/protocol.js';
+} from '../../../src/protocol/index.js';
 import { describeWatcherError } from '../../../src/sources/files/files-source.js';
 import { createFilesSource, type FilesSourceOptions } from '../../../src/sources/files/index.js';
-import type { Source, SourceContext } from '../../../src/sources/source.js';
 import { waitFor } from '../../support/server.js';
 
 /** Generous: chokidar on a busy CI machine can be slow; a passing run never waits this long. */

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCorpus } from '../../../bench/lib/corpus.js';
-import type { SearchMatch } from '../../../src/protocol.js';
+import type { SearchMatch } from '../../../src/protocol/index.js';
 import { createBuiltinEngine } from '../../../src/sources/search/builtin-engine.js';
 import { createRipgrepEngine } from '../../../src/sources/search/ripgrep-engine.js';
 import { makeTempDir } from '../../support/server.js';

@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode } from '../protocol.js';
+import type { ErrorBody, ErrorCode } from '../protocol/index.js';
 
 /** An error that carries a protocol error code; anything else thrown becomes HANDLER_ERROR. */
 export class SidecarError extends Error {

@@ -1,24 +1,25 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { createLogger, LOG_LEVELS, type Logger } from '../core/logger.js';
+import { integerSetting, numberSetting } from '../core/setting-schemas.js';
+import type { Source } from '../core/source.js';
 import { previewValue } from '../core/value-preview.js';
-import { createLogger, LOG_LEVELS, type Logger } from '../logger.js';
+import { generateToken, isLoopbackAddress } from '../server/security.js';
 import {
   aiSettingsSchema,
   type ResolvedAiOptions,
   resolveAiOptions,
 } from '../sources/ai/provider-config.js';
+import { DIAGNOSTICS_DEFAULTS } from '../sources/diagnostics/index.js';
 import { type LspServerConfig, lspSettingsSchema } from '../sources/diagnostics/lsp-settings.js';
 import { type GitSettings, gitSettingsSchema } from '../sources/git/git-settings.js';
 import { type SearchSettings, searchSettingsSchema } from '../sources/search/search-settings.js';
-import type { Source } from '../sources/source.js';
 import {
   type ResolvedValidationOptions,
   resolveValidationOptions,
   validationSettingsSchema,
 } from '../sources/validation/validator-config.js';
-import { generateToken, isLoopbackAddress } from './security.js';
-import { integerSetting, numberSetting } from './setting-schemas.js';
 
 /**
  * The settings a user can give on the command line, in `sidecar.config.json` or in `SIDECAR_*`
@@ -108,7 +109,6 @@ export const DEFAULTS = {
   maxPayload: 1024 * 1024,
   highWaterMark: 8 * 1024 * 1024,
   logLevel: 'info',
-  maxOpenFiles: 2000,
 } as const;
 
 /** A bad option, named as the user gave it (`--port`, `SIDECAR_PORT`, `sidecar.config.json: port`). */
@@ -264,7 +264,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     validation: resolveValidationOptions(settings.validation),
     ai,
     lsp: deepFreeze(structuredClone(settings.lsp ?? [])),
-    maxOpenFiles: settings.maxOpenFiles ?? DEFAULTS.maxOpenFiles,
+    maxOpenFiles: settings.maxOpenFiles ?? DIAGNOSTICS_DEFAULTS.maxOpenFiles,
   });
 }
 

@@ -1,32 +1,37 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol.js';
-import { createAiSource } from '../sources/ai/index.js';
-import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
-import { createFilesSource } from '../sources/files/index.js';
-import { createGitSource } from '../sources/git/index.js';
-import { createSearchSource } from '../sources/search/index.js';
-import type { Source } from '../sources/source.js';
-import { createValidationSource } from '../sources/validation/index.js';
-import { VERSION } from '../version.js';
-import { createBroadcaster, type EventBroadcaster } from './broadcaster.js';
+import { defineMethod, noParams } from '../core/methods.js';
+import type { Source } from '../core/source.js';
+import { VERSION } from '../core/version.js';
+import { BUILTIN_CHANNELS, type ServerInfo } from '../protocol/index.js';
+import { createBroadcaster, type EventBroadcaster } from '../server/broadcaster.js';
 import {
   type DiscoveryRecord,
   defaultDiscoveryDir,
   removeDiscovery,
   writeDiscovery,
-} from './discovery.js';
-import { createHttpHandlers, WEBSOCKET_PATH } from './http.js';
-import { listenWithRetry } from './listen.js';
-import { type ConnectionInfo, createWebSocketManager, type ManagerStats } from './manager.js';
-import { createMethodRegistry, defineMethod, type MethodRegistry, noParams } from './methods.js';
-import { renderMetrics } from './metrics.js';
+} from '../server/discovery.js';
+import { createHttpHandlers, WEBSOCKET_PATH } from '../server/http.js';
+import { listenWithRetry } from '../server/listen.js';
+import {
+  type ConnectionInfo,
+  createWebSocketManager,
+  type ManagerStats,
+} from '../server/manager.js';
+import { createMethodRegistry, type MethodRegistry } from '../server/method-registry.js';
+import { renderMetrics } from '../server/metrics.js';
+import { createPublisher, type Publisher } from '../server/publisher.js';
+import { createAccessPolicy } from '../server/security.js';
+import { createSourceRunner } from '../server/source-runner.js';
+import { createStaticFiles, PACKAGE_ROOT } from '../server/static-files.js';
+import { createAiSource } from '../sources/ai/index.js';
+import { createDiagnosticsSource } from '../sources/diagnostics/index.js';
+import { createFilesSource } from '../sources/files/index.js';
+import { createGitSource } from '../sources/git/index.js';
+import { createSearchSource } from '../sources/search/index.js';
+import { createValidationSource } from '../sources/validation/index.js';
 import { normalizeOptions, type ResolvedOptions, type SidecarOptions } from './options.js';
-import { createPublisher, type Publisher } from './publisher.js';
-import { createAccessPolicy } from './security.js';
-import { createSourceRunner } from './source-runner.js';
-import { createStaticFiles, PACKAGE_ROOT } from './static-files.js';
 
 export interface Sidecar {
   readonly options: ResolvedOptions;
@@ -113,7 +118,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       {
         prefix: '/lib/',
         dir: join(PACKAGE_ROOT, 'dist'),
-        allow: (p) => p.startsWith('client/') || p.startsWith('protocol/') || p === 'protocol.js',
+        allow: (p) => p.startsWith('client/') || p.startsWith('protocol/'),
       },
       { prefix: '/', dir: join(PACKAGE_ROOT, 'src', 'dashboard') },
     ]),

@@ -1,6 +1,6 @@
-import type { Logger } from '../logger.js';
-import type { Channel, DiagnosticsActivityData, SourceState } from '../protocol.js';
-import type { MethodDefinition } from '../server/methods.js';
+import type { Channel, DiagnosticsActivityData, SourceState } from '../protocol/index.js';
+import type { Logger } from './logger.js';
+import type { MethodDefinition } from './methods.js';
 
 /** Something the sidecar broadcasts on a channel, as seen by other sources in-process. */
 export interface SourceEvent {

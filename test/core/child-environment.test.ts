@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childEnvironment } from '../../src/sources/child-environment.js';
+import { childEnvironment } from '../../src/core/child-environment.js';
 
 describe('childEnvironment', () => {
   it("keeps the user's environment, drops the sidecar's token, and applies overrides", () => {
