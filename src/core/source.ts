@@ -1,4 +1,10 @@
-import type { Channel, DiagnosticsActivityData, SourceState } from '../protocol/index.js';
+import type {
+  Channel,
+  DiagnosticsActivityData,
+  EventData,
+  EventName,
+  SourceState,
+} from '../protocol/index.js';
 import type { Logger } from './logger.js';
 import type { MethodDefinition } from './methods.js';
 
@@ -10,13 +16,16 @@ export interface SourceEvent {
   seq: number;
 }
 
-/** What the sidecar hands a source when it starts. */
-export interface SourceContext {
+/**
+ * What the sidecar hands a source when it starts. `C` is the source's channel: its events and
+ * their data are checked against the protocol's `ChannelEventMap`.
+ */
+export interface SourceContext<C extends Channel = Channel> {
   /** Absolute workspace root. */
   root: string;
   log: Logger;
   /** Broadcast an event on this source's channel; returns its `seq`. */
-  emit(event: string, data: unknown): number;
+  emit<E extends EventName<C>>(event: E, data: EventData<C, E>): number;
   /** Report a state change on `system` (`source` event), e.g. `unavailable` with the reason. */
   setState(state: SourceState, message?: string): void;
   /**
@@ -32,17 +41,20 @@ export interface SourceContext {
 
 /**
  * A producer of events for one channel. It knows nothing of WebSockets: it emits through its
- * context, and the broadcaster and manager do the rest.
+ * context, and the broadcaster and manager do the rest. A built-in source names its channel
+ * (`Source<'git'>`), so what it emits is checked against the protocol; `Source` alone is any
+ * source, whatever its channel, as the runner and the options hold them.
  */
-export interface Source {
+// biome-ignore lint/suspicious/noExplicitAny: a context is invariant in its channel, so only `any` lets every Source<C> be a Source
+export interface Source<C extends Channel = any> {
   readonly name: string;
-  readonly channel: Channel;
+  readonly channel: C;
   /**
    * Resolves (or rejects, when the source cannot run) once the source knows its first state.
    * Until then, calls to its methods and snapshots of its channel wait for it, so resolving
    * early would have them answered with a state the source does not know yet.
    */
-  start(ctx: SourceContext): Promise<void>;
+  start(ctx: SourceContext<C>): Promise<void>;
   stop(): Promise<void>;
   /** State channels: the whole current state, sent to a fresh subscriber as a `snapshot`. */
   snapshot?(): unknown;

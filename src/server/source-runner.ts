@@ -49,11 +49,11 @@ export function createSourceRunner(deps: {
     }
   }
 
-  function contextFor(source: Source): SourceContext {
+  function contextFor<C extends Channel>(source: Source<C>): SourceContext<C> {
     return {
       root: deps.root,
       log: log.child(source.name),
-      emit: (event, data) => broadcaster.emit(source.channel, event as never, data as never),
+      emit: (event, data) => broadcaster.emit(source.channel, event, data),
       setState: (state, message) => setState(source.name, source.channel, state, message),
       setPartState: (part, state, message) =>
         setState(`${source.name}:${part}`, source.channel, state, message),

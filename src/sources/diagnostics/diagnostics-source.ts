@@ -50,10 +50,13 @@ export interface DiagnosticsSourceOptions {
   settleQuietMs?: number;
 }
 
+/** What the source is handed: its events are the `diagnostics` channel's. */
+type Context = SourceContext<'diagnostics'>;
+
 /** The longest `diagnostics.wait` may wait. */
 const MAX_WAIT_MS = 10 * 60_000;
 
-export interface DiagnosticsSource extends Source {
+export interface DiagnosticsSource extends Source<'diagnostics'> {
   /** The language servers and their current process ids (for tools and tests). */
   servers(): { name: string; pid: number | undefined }[];
 }
@@ -119,13 +122,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
   /** Per server and URI, the document version its last report was about. */
   const reportedVersions = new Map<string, number>();
 
-  function publish(
-    ctx: SourceContext,
-    paths: WorkspacePaths,
-    server: string,
-    uri: string,
-    raw: unknown,
-  ) {
+  function publish(ctx: Context, paths: WorkspacePaths, server: string, uri: string, raw: unknown) {
     const file = paths.fileOf(uri);
     if (file === undefined) return; // outside the workspace (a library's types, say)
     const diagnostics = toProtocolDiagnostics(raw);
@@ -147,11 +144,11 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     }
   }
 
-  function clearServer(ctx: SourceContext, paths: WorkspacePaths, server: string, file?: string) {
+  function clearServer(ctx: Context, paths: WorkspacePaths, server: string, file?: string) {
     for (const entry of store.filesOf(server, file)) publish(ctx, paths, server, entry.uri, []);
   }
 
-  function startServer(ctx: SourceContext, paths: WorkspacePaths, spec: LanguageServerSpec) {
+  function startServer(ctx: Context, paths: WorkspacePaths, spec: LanguageServerSpec) {
     const log = ctx.log.child(spec.name);
     const extensions = new Set(spec.extensions);
     const documents: DocumentSync = createDocumentSync({
@@ -204,7 +201,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
   }
 
   /** Lists the workspace once for every server, then starts them; runs after `start` returns. */
-  async function openWorkspace(ctx: SourceContext, signal: AbortSignal): Promise<void> {
+  async function openWorkspace(ctx: Context, signal: AbortSignal): Promise<void> {
     const endings = new Set(running.flatMap(({ spec }) => spec.extensions));
     const files = await listWorkspaceFiles(ctx.root, endings, signal);
     if (signal.aborted) return;

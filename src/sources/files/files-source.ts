@@ -6,7 +6,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { Source, SourceContext } from '../../core/source.js';
-import type { FileEventKind, FilesReadyData } from '../../protocol/index.js';
+import type { EventData, EventName, FileEventKind, FilesReadyData } from '../../protocol/index.js';
 import { type Coalescer, createCoalescer } from './coalesce.js';
 import { createIgnoreFilter } from './gitignore.js';
 
@@ -39,7 +39,7 @@ interface WatchSession {
   releaseStart: () => void;
 }
 
-export function createFilesSource(options: FilesSourceOptions = {}): Source {
+export function createFilesSource(options: FilesSourceOptions = {}): Source<'files'> {
   let session: WatchSession | null = null;
 
   async function stop(): Promise<void> {
@@ -52,7 +52,7 @@ export function createFilesSource(options: FilesSourceOptions = {}): Source {
     await current.watcher.close();
   }
 
-  async function start(ctx: SourceContext): Promise<void> {
+  async function start(ctx: SourceContext<'files'>): Promise<void> {
     await stop();
     const startedAt = performance.now();
     const filter = createIgnoreFilter(ctx.root);
@@ -61,7 +61,7 @@ export function createFilesSource(options: FilesSourceOptions = {}): Source {
     const isBelowRoot = (file: string) =>
       file !== '' && file !== '..' && !file.startsWith('../') && !isAbsolute(file);
 
-    const emitSafely = (event: string, data: unknown) => {
+    const emitSafely = <E extends EventName<'files'>>(event: E, data: EventData<'files', E>) => {
       try {
         ctx.emit(event, data);
       } catch (error) {

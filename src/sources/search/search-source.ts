@@ -9,6 +9,8 @@ import { SidecarError } from '../../core/errors.js';
 import { defineMethod } from '../../core/methods.js';
 import type { Source, SourceContext } from '../../core/source.js';
 import type {
+  EventData,
+  EventName,
   SearchDoneData,
   SearchEngineName,
   SearchMatch,
@@ -58,7 +60,7 @@ export interface RunningSearch {
   pid: number | undefined;
 }
 
-export interface SearchSource extends Source {
+export interface SearchSource extends Source<'search'> {
   /** The searches in flight (for tests and diagnostics). */
   running(): RunningSearch[];
 }
@@ -85,14 +87,14 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
   const maxResultsDefault = options.maxResults ?? SEARCH_DEFAULTS.maxResults;
   const maxFileSize = options.maxFileSize ?? SEARCH_DEFAULTS.maxFileSize;
   const perClient = options.maxConcurrentPerClient ?? SEARCH_DEFAULTS.maxConcurrentPerClient;
-  let ctx: SourceContext | null = null;
+  let ctx: SourceContext<'search'> | null = null;
   let engine: SearchEngine | null = null;
   let unavailableReason = 'the search source is not running';
   let stopListening: (() => void)[] = [];
   const searches = new Map<string, ActiveSearch>();
   const fileCounts = createFileCountCache();
 
-  function emitSafely(event: 'progress' | 'results' | 'done', data: unknown): void {
+  function emitSafely<E extends EventName<'search'>>(event: E, data: EventData<'search', E>): void {
     try {
       ctx?.emit(event, data);
     } catch (error) {

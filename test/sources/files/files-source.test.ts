@@ -52,7 +52,7 @@ async function startHarness(
     mkdirSync(dirname(absolute), { recursive: true });
     writeFileSync(absolute, content);
   };
-  const ctx: SourceContext = {
+  const ctx: SourceContext<'files'> = {
     root,
     log: silentLogger,
     emit: (event, data) => emitted.push([event, data]),
