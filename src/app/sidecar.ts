@@ -106,8 +106,10 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       highWaterMark: options.highWaterMark,
       maxPendingRequests: 64,
     },
-    onClientCountChange: ({ clientId, clients, connected }) =>
-      broadcaster.emit('system', connected ? 'connected' : 'disconnected', { clientId, clients }),
+    onClientCountChange: ({ clientId, clients, connected }) => {
+      broadcaster.emit('system', connected ? 'connected' : 'disconnected', { clientId, clients });
+      if (!connected) runner.clientGone(clientId);
+    },
   });
 
   const http = createHttpHandlers({

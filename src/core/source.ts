@@ -37,6 +37,11 @@ export interface SourceContext<C extends Channel = Channel> {
   emitSystem?(event: 'diagnostics', data: DiagnosticsActivityData): void;
   /** Listen to another channel's events in-process; returns a function that stops listening. */
   onEvent(channel: Channel, listener: (event: SourceEvent) => void): () => void;
+  /**
+   * Listen for clients that disconnect (their id, as methods see it in `caller.clientId`), to
+   * stop work done for them that outlives its request; returns a function that stops listening.
+   */
+  onClientGone(listener: (clientId: string) => void): () => void;
 }
 
 /**

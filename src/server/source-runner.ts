@@ -13,6 +13,8 @@ export interface SourceRunner {
   start(): Promise<void>;
   stop(): Promise<void>;
   states(): SourceStateData[];
+  /** Tells the sources that a client has gone (`ctx.onClientGone`), e.g. to stop its work. */
+  clientGone(clientId: string): void;
 }
 
 export function createSourceRunner(deps: {
@@ -26,6 +28,7 @@ export function createSourceRunner(deps: {
   const states = new Map<string, SourceStateData>();
   /** The start of each source still starting; it settles (never rejects) once start has. */
   const starting = new Map<Source, Promise<void>>();
+  const clientGoneListeners = new Set<(clientId: string) => void>();
 
   function setState(name: string, channel: Channel, state: SourceState, message?: string): void {
     const previous = states.get(name);
@@ -59,6 +62,10 @@ export function createSourceRunner(deps: {
         setState(`${source.name}:${part}`, source.channel, state, message),
       emitSystem: (event, data) => void broadcaster.emit('system', event, data),
       onEvent: (channel: Channel, listener) => broadcaster.onEvent(channel, listener),
+      onClientGone(listener) {
+        clientGoneListeners.add(listener);
+        return () => clientGoneListeners.delete(listener);
+      },
     };
   }
 
@@ -102,5 +109,8 @@ export function createSourceRunner(deps: {
       );
     },
     states: () => [...states.values()],
+    clientGone(clientId) {
+      for (const listener of clientGoneListeners) listener(clientId);
+    },
   };
 }

@@ -67,4 +67,44 @@ describe('source states', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('tell a source when a client disconnects, with the id its methods saw', async () => {
+    const root = await makeTempDir();
+    const gone: string[] = [];
+    let told: () => void = () => {};
+    const toldOnce = new Promise<void>((resolve) => {
+      told = resolve;
+    });
+    const source: Source<'custom:watcher'> = {
+      name: 'watcher',
+      channel: 'custom:watcher',
+      start: async (ctx) => {
+        ctx.onClientGone((clientId) => {
+          gone.push(clientId);
+          told();
+        });
+      },
+      stop: async () => {},
+    };
+    const sidecar = createSidecar({
+      root,
+      port: 0,
+      token: TEST_TOKEN,
+      logLevel: 'silent',
+      sources: [source],
+    });
+    await sidecar.listen();
+    try {
+      const staying = await rawClient(sidecar);
+      const leaving = await rawClient(sidecar);
+      const welcome = await leaving.next((m) => m.type === 'welcome');
+      leaving.close();
+      await toldOnce;
+      expect(gone).toEqual([(welcome as { clientId: string }).clientId]);
+      staying.close();
+    } finally {
+      await sidecar.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -257,10 +257,10 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
             // File counts hold only while the files source reports every change.
             const { name, state } = event.data as { name?: string; state?: string };
             if (name === 'files') fileCounts.setWatching(state === 'running');
-            return;
           }
-          if (event.event !== 'disconnected') return;
-          const { clientId } = event.data as { clientId?: string };
+        }),
+        // A search outlives its `search.start`: it ends when its client goes.
+        context.onClientGone((clientId) => {
           for (const search of searches.values()) {
             if (search.clientId === clientId) cancelSearch(search.searchId);
           }

@@ -59,6 +59,7 @@ async function startHarness(
     setState: (state, message) => states.push({ state, message }),
     setPartState: () => {},
     onEvent: () => () => {},
+    onClientGone: () => () => {},
   };
   const source = createFilesSource(options);
   const harness: Harness = {
@@ -231,6 +232,7 @@ describe('files source', { timeout: TEST_TIMEOUT_MS }, () => {
       setState: (state, message) => harness.states.push({ state, message }),
       setPartState: () => {},
       onEvent: () => () => {},
+      onClientGone: () => () => {},
     });
     const readies = harness.emitted.filter(([event]) => event === 'ready');
     expect(readies.map(([, data]) => (data as FilesReadyData).files)).toEqual([1, 2]);
