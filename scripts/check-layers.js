@@ -60,84 +60,22 @@ export const ALLOWED_EXTERNAL = /** @type {Partial<Record<Layer, readonly string
  */
 export function layerOf(file) {
   const path = file.replace(/^src\//, '');
-  // The files at the top of `src/` that predate the folders.
-  if (path === 'protocol.ts') return 'protocol';
-  if (path === 'logger.ts' || path === 'version.ts') return 'core';
+  // The package's entry point exports the composition root and what it is made of.
   if (path === 'index.ts') return 'app';
   const folder = /** @type {Layer} */ (path.split('/')[0]);
   return path.includes('/') && Object.hasOwn(ALLOWED_IMPORTS, folder) ? folder : null;
 }
 
 /**
- * TEMPORARY: the imports that broke the rule when it was introduced. Phase 2 of the layering
- * work (moving what servers and sources share to `src/core/`, the composition root and the
- * options to `src/app/`, splitting the CLI's program from its commands) removes them and
- * empties this list. Do not add to it: a new import that breaks the rule fails the check.
- * @type {readonly Edge[]}
- */
-export const KNOWN_VIOLATIONS = [
-  // The composition root and the options (phase 2: `src/app/`) import the sources; the
-  // runner and publisher take the `Source` contract from them (phase 2: `src/core/`).
-  { from: 'src/server/options.ts', to: 'src/sources/ai/provider-config.ts' },
-  { from: 'src/server/options.ts', to: 'src/sources/diagnostics/lsp-settings.ts' },
-  { from: 'src/server/options.ts', to: 'src/sources/git/git-settings.ts' },
-  { from: 'src/server/options.ts', to: 'src/sources/files/files-settings.ts' },
-  { from: 'src/server/options.ts', to: 'src/sources/search/search-settings.ts' },
-  { from: 'src/server/options.ts', to: 'src/sources/source.ts' },
-  { from: 'src/server/options.ts', to: 'src/sources/validation/validator-config.ts' },
-  { from: 'src/server/publisher.ts', to: 'src/sources/source.ts' },
-  { from: 'src/server/sidecar.ts', to: 'src/sources/ai/index.ts' },
-  { from: 'src/server/sidecar.ts', to: 'src/sources/diagnostics/index.ts' },
-  { from: 'src/server/sidecar.ts', to: 'src/sources/files/index.ts' },
-  { from: 'src/server/sidecar.ts', to: 'src/sources/git/index.ts' },
-  { from: 'src/server/sidecar.ts', to: 'src/sources/search/index.ts' },
-  { from: 'src/server/sidecar.ts', to: 'src/sources/source.ts' },
-  { from: 'src/server/sidecar.ts', to: 'src/sources/validation/index.ts' },
-  // The composition root serves `/mcp` (phase 2: `src/app/`, which may import `mcp`).
-  { from: 'src/server/sidecar.ts', to: 'src/mcp/http-endpoint.ts' },
-  { from: 'src/server/source-runner.ts', to: 'src/sources/source.ts' },
-  // Sources take errors, `defineMethod`, setting schemas and defaults from the server
-  // (phase 2: `src/core/`, and each source owns its defaults).
-  { from: 'src/sources/ai/ai-source.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/ai/ai-source.ts', to: 'src/server/methods.ts' },
-  { from: 'src/sources/ai/producer-guard.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/ai/stream-registry.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/diagnostics/diagnostics-source.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/diagnostics/diagnostics-source.ts', to: 'src/server/methods.ts' },
-  { from: 'src/sources/diagnostics/diagnostics-source.ts', to: 'src/server/options.ts' },
-  { from: 'src/sources/git/git-methods.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/git/git-methods.ts', to: 'src/server/methods.ts' },
-  { from: 'src/sources/git/git-settings.ts', to: 'src/server/setting-schemas.ts' },
-  { from: 'src/sources/files/files-settings.ts', to: 'src/server/setting-schemas.ts' },
-  { from: 'src/sources/git/git-source.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/search/search-settings.ts', to: 'src/server/setting-schemas.ts' },
-  { from: 'src/sources/search/search-source.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/search/search-source.ts', to: 'src/server/methods.ts' },
-  { from: 'src/sources/source.ts', to: 'src/server/methods.ts' },
-  { from: 'src/sources/validation/validation-source.ts', to: 'src/server/errors.ts' },
-  { from: 'src/sources/validation/validation-source.ts', to: 'src/server/methods.ts' },
-  // The commands take `CliIo` and `EXIT_USAGE` from the program that loads them (phase 2:
-  // their own file).
-  { from: 'src/cli/publish.ts', to: 'src/cli/program.ts' },
-  { from: 'src/cli/serve.ts', to: 'src/cli/program.ts' },
-  { from: 'src/cli/status.ts', to: 'src/cli/program.ts' },
-  { from: 'src/cli/tail.ts', to: 'src/cli/program.ts' },
-  { from: 'src/cli/target.ts', to: 'src/cli/program.ts' },
-];
-
-/**
- * Every violation in `graph`, except those of the allowed edges.
+ * Every violation in `graph`.
  * @param {ImportGraph} graph
- * @param {{ knownViolations?: readonly Edge[], layerOf?: (file: string) => Layer | null }} [options]
+ * @param {{ layerOf?: (file: string) => Layer | null }} [options]
  * @returns {Violation[]}
  */
 export function checkLayers(graph, options = {}) {
-  const known = new Set((options.knownViolations ?? KNOWN_VIOLATIONS).map(edgeKey));
   const layer = options.layerOf ?? layerOf;
   /** @type {Violation[]} */
   const violations = [];
-  /** The graph without the known violations: what the cycle search walks. */
-  const kept = new Map();
 
   for (const [from, targets] of graph.internal) {
     const fromLayer = layer(from);
@@ -148,21 +86,16 @@ export function checkLayers(graph, options = {}) {
         files: [from],
       });
     }
-    kept.set(
-      from,
-      targets.filter((to) => {
-        if (known.has(edgeKey({ from, to }))) return false;
-        const toLayer = layer(to);
-        if (fromLayer && toLayer && !mayImport(fromLayer, toLayer)) {
-          violations.push({
-            kind: 'upward',
-            message: `${from} (${fromLayer}) imports ${to} (${toLayer}); ${fromLayer} may import ${describeAllowed(fromLayer)}`,
-            files: [from, to],
-          });
-        }
-        return true;
-      }),
-    );
+    for (const to of targets) {
+      const toLayer = layer(to);
+      if (fromLayer && toLayer && !mayImport(fromLayer, toLayer)) {
+        violations.push({
+          kind: 'upward',
+          message: `${from} (${fromLayer}) imports ${to} (${toLayer}); ${fromLayer} may import ${describeAllowed(fromLayer)}`,
+          files: [from, to],
+        });
+      }
+    }
   }
 
   for (const [from, modules] of graph.external) {
@@ -179,7 +112,7 @@ export function checkLayers(graph, options = {}) {
     }
   }
 
-  for (const cycle of findCycles(kept)) {
+  for (const cycle of findCycles(graph.internal)) {
     violations.push({
       kind: 'cycle',
       message: `import cycle: ${cycle.join(' → ')} → ${cycle[0]}`,
@@ -187,14 +120,6 @@ export function checkLayers(graph, options = {}) {
     });
   }
   return violations;
-}
-
-/** The known violations that no longer occur in `graph`: they can be taken off the list. */
-export function staleKnownViolations(
-  /** @type {ImportGraph} */ graph,
-  /** @type {readonly Edge[]} */ knownViolations = KNOWN_VIOLATIONS,
-) {
-  return knownViolations.filter(({ from, to }) => !graph.internal.get(from)?.includes(to));
 }
 
 /**
@@ -209,8 +134,6 @@ function describeAllowed(/** @type {Layer} */ layer) {
   const allowed = ALLOWED_IMPORTS[layer];
   return allowed.length > 0 ? `only itself and ${allowed.join(', ')}` : 'only itself';
 }
-
-const edgeKey = (/** @type {Edge} */ { from, to }) => `${from} → ${to}`;
 
 /**
  * Each set of files that import each other in a circle (Tarjan's strongly connected
@@ -316,7 +239,7 @@ export function readImportGraph(root) {
     const text = readFileSync(path, 'utf8');
     const specifiers = new Set([
       ...ts.preProcessFile(text, true, true).importedFiles.map((ref) => ref.fileName),
-      // JSDoc types: `@type {import('/lib/protocol.js').GitStatus}`.
+      // JSDoc types: `@type {import('/lib/protocol/index.js').GitStatus}`.
       ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => match[1] ?? ''),
     ]);
     /** @type {string[]} */
@@ -377,9 +300,6 @@ function main() {
   const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
   const graph = readImportGraph(root);
   const violations = checkLayers(graph);
-  for (const { from, to } of staleKnownViolations(graph)) {
-    console.log(`note: ${from} no longer imports ${to}: take it off KNOWN_VIOLATIONS`);
-  }
   if (violations.length === 0) {
     console.log(`layers: ${graph.internal.size} files, no violation`);
     return;

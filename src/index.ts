@@ -1,18 +1,20 @@
 /** The programmatic API: create a sidecar in-process, or attach one to your own http.Server. */
 
-export * from './protocol.js';
-export type { EventBroadcaster } from './server/broadcaster.js';
-export { type DiscoveryRecord, defaultDiscoveryDir, readDiscovery } from './server/discovery.js';
-export { SidecarError } from './server/errors.js';
+export type { LspServerConfig, ResolvedOptions, SidecarOptions } from './app/options.js';
+export { OptionsError } from './app/options.js';
+export { createSidecar, type Sidecar, startSidecar } from './app/sidecar.js';
+export { SidecarError } from './core/errors.js';
 export {
   defineMethod,
   type MethodCaller,
   type MethodDefinition,
   noParams,
-} from './server/methods.js';
-export type { LspServerConfig, ResolvedOptions, SidecarOptions } from './server/options.js';
-export { OptionsError } from './server/options.js';
-export { createSidecar, type Sidecar, startSidecar } from './server/sidecar.js';
+} from './core/methods.js';
+export type { Source, SourceContext, SourceEvent } from './core/source.js';
+export { VERSION } from './core/version.js';
+export * from './protocol/index.js';
+export type { EventBroadcaster } from './server/broadcaster.js';
+export { type DiscoveryRecord, defaultDiscoveryDir, readDiscovery } from './server/discovery.js';
 export { createAiSource, resolveAiOptions } from './sources/ai/index.js';
 export {
   createDiagnosticsSource,
@@ -26,11 +28,9 @@ export {
   type SearchSource,
   type SearchSourceOptions,
 } from './sources/search/index.js';
-export type { Source, SourceContext, SourceEvent } from './sources/source.js';
 export {
   createValidationSource,
   type ResolvedValidationOptions,
   resolveValidationOptions,
   type ValidationSettings,
 } from './sources/validation/index.js';
-export { VERSION } from './version.js';

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { createLogger } from '../logger.js';
+import { OptionsError, type Settings } from '../app/options.js';
+import { type Sidecar, startSidecar } from '../app/sidecar.js';
+import { createLogger } from '../core/logger.js';
 import type { SidecarBackend } from '../mcp/backend.js';
 import { createClientBackend } from '../mcp/client-backend.js';
 import { createInProcessBackend } from '../mcp/in-process-backend.js';
 import { serveStdio } from '../mcp/stdio.js';
 import { readDiscovery } from '../server/discovery.js';
-import { OptionsError, type Settings } from '../server/options.js';
-import { type Sidecar, startSidecar } from '../server/sidecar.js';
 import { mergeSettings, settingsFromConfigFile, settingsFromEnv } from './settings-sources.js';
 import { type TargetFlags, urlsOf } from './target.js';
 

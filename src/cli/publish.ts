@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
-import { isPublishableChannel } from '../protocol.js';
-import { OptionsError } from '../server/options.js';
-import type { CliIo } from './program.js';
+import { OptionsError } from '../app/options.js';
+import { isPublishableChannel } from '../protocol/index.js';
+import type { CliIo } from './io.js';
 import { findTarget, type TargetFlags } from './target.js';
 
 interface PublishArgs {

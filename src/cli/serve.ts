@@ -1,16 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger } from '../logger.js';
+import { OptionsError, parseSettings, requireRootFolder, type Settings } from '../app/options.js';
+import { type Sidecar, startSidecar } from '../app/sidecar.js';
+import { createLogger } from '../core/logger.js';
+import { VERSION } from '../core/version.js';
 import { readDiscovery } from '../server/discovery.js';
-import {
-  OptionsError,
-  parseSettings,
-  requireRootFolder,
-  type Settings,
-} from '../server/options.js';
-import { type Sidecar, startSidecar } from '../server/sidecar.js';
-import { VERSION } from '../version.js';
-import { type CliIo, EXIT_USAGE } from './program.js';
+import { type CliIo, EXIT_USAGE } from './io.js';
 import { mergeSettings, settingsFromConfigFile, settingsFromEnv } from './settings-sources.js';
 
 interface ServeFlags {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { OptionsError, parseSettings, type Settings } from '../app/options.js';
 import { previewValue } from '../core/value-preview.js';
-import { OptionsError, parseSettings, type Settings } from '../server/options.js';
 
 export const CONFIG_FILE_NAME = 'sidecar.config.json';
 

@@ -1,5 +1,5 @@
 import { connect, isSidecarClientError, type ServerInfo } from '../client/index.js';
-import type { CliIo } from './program.js';
+import type { CliIo } from './io.js';
 import { findTarget, type TargetFlags } from './target.js';
 
 /** `sidecar status`: asks the workspace's sidecar for `server.info` and prints it. */

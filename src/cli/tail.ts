@@ -1,6 +1,6 @@
 import { BUILTIN_CHANNELS, type Channel, connect, isChannel } from '../client/index.js';
 import { formatMessage } from './format-event.js';
-import { type CliIo, EXIT_USAGE } from './program.js';
+import { type CliIo, EXIT_USAGE } from './io.js';
 import { findTarget, type TargetFlags } from './target.js';
 
 interface TailFlags extends TargetFlags {

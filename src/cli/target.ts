@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { OptionsError } from '../app/options.js';
 import { readDiscovery } from '../server/discovery.js';
-import { OptionsError } from '../server/options.js';
-import type { CliIo } from './program.js';
+import type { CliIo } from './io.js';
 
 /** How the client commands (tail, status, publish) name the sidecar they talk to. */
 export interface TargetFlags {

@@ -16,7 +16,7 @@ import {
   type RequestMessage,
   type ServerMessage,
   type WelcomeMessage,
-} from '../protocol.js';
+} from '../protocol/index.js';
 import { backoffDelay } from './backoff.js';
 import { createEmitter } from './emitter.js';
 import { SidecarClientError } from './errors.js';

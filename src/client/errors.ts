@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode } from '../protocol.js';
+import type { ErrorBody, ErrorCode } from '../protocol/index.js';
 
 /**
  * Every error the client library reports: a server `error` or failed `response` (with the

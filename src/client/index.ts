@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-export * from '../protocol.js';
+export * from '../protocol/index.js';
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, normalizeBackoff } from './backoff.js';
 export { connect } from './client.js';
 export { isSidecarClientError, SidecarClientError } from './errors.js';

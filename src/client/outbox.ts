@@ -4,7 +4,7 @@
  * the client is disconnected they wait here unsent (bounded); a message whose socket dropped
  * before its answer goes back to unsent and is sent again after the reconnect.
  */
-import type { ClientMessage } from '../protocol.js';
+import type { ClientMessage } from '../protocol/index.js';
 import { SidecarClientError } from './errors.js';
 
 export type OutboxKind = 'request' | 'publish' | 'ping';

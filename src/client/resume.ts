@@ -10,7 +10,7 @@ import {
   type ResponseMessage,
   type SubscribeMessage,
   type SubscribeResult,
-} from '../protocol.js';
+} from '../protocol/index.js';
 import { SidecarClientError } from './errors.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
 import type { GapInfo } from './types.js';

@@ -4,7 +4,7 @@
  * below the position was already delivered (a replay overlapping what arrived before the drop)
  * and is dropped. Pure bookkeeping: no sockets, no timers.
  */
-import type { Channel, EventMessage, SnapshotMessage } from '../protocol.js';
+import type { Channel, EventMessage, SnapshotMessage } from '../protocol/index.js';
 import { reportListenerError } from './emitter.js';
 /** A channel handler as stored: the per-channel typing lives at the public API. */
 export type AnyChannelHandler = (message: EventMessage | SnapshotMessage) => void;

@@ -12,7 +12,7 @@ import type {
   PublishResult,
   SnapshotMessage,
   WelcomeMessage,
-} from '../protocol.js';
+} from '../protocol/index.js';
 import type { BackoffOptions } from './backoff.js';
 import type { SidecarClientError } from './errors.js';
 import type { LiveChannel, LiveState, LiveStore } from './live/types.js';

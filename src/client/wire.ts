@@ -3,7 +3,7 @@
  * library must not crash on a malformed frame (a proxy, a newer or buggy server): every field
  * the client relies on is checked before use.
  */
-import type { ErrorBody, ServerMessage } from '../protocol.js';
+import type { ErrorBody, ServerMessage } from '../protocol/index.js';
 import { SidecarClientError } from './errors.js';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,13 @@
  * channel, catch up on a channel. Implemented in-process (the sidecar serving `/mcp`) and over
  * a client connection (`sidecar mcp` talking to a running sidecar), so each tool is written once.
  */
-import type { Channel, MethodName, MethodParams, MethodResult, ServerInfo } from '../protocol.js';
+import type {
+  Channel,
+  MethodName,
+  MethodParams,
+  MethodResult,
+  ServerInfo,
+} from '../protocol/index.js';
 
 /** One event of a channel, as the tools see it. */
 export interface ChannelEvent {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { connect, type SidecarClient, SidecarClientError } from '../client/index.js';
-import { type Channel, isStateChannel, type ServerMessage } from '../protocol.js';
+import { type Channel, isStateChannel, type ServerMessage } from '../protocol/index.js';
 import type {
   CallOptions,
   CatchUp,

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { DiagnosticSeverity } from '../protocol.js';
+import type { DiagnosticSeverity } from '../protocol/index.js';
 
 /** The most characters one tool answer carries, whatever its limits ask for. */
 export const MAX_ANSWER_CHARS = 40_000;

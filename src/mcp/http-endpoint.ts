@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../core/logger.js';
 import { createInProcessBackend, type InProcessParts } from './in-process-backend.js';
 import type { SidecarMcpServer } from './server.js';
 

@@ -1,6 +1,6 @@
-import type { Channel, EventMessage, ServerInfo, SnapshotMessage } from '../protocol.js';
+import type { Channel, EventMessage, ServerInfo, SnapshotMessage } from '../protocol/index.js';
 import type { EventBroadcaster } from '../server/broadcaster.js';
-import type { MethodRegistry } from '../server/methods.js';
+import type { MethodRegistry } from '../server/method-registry.js';
 import type { CallOptions, CatchUp, SidecarBackend } from './backend.js';
 
 export interface InProcessParts {

@@ -8,7 +8,12 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Channel, DiagnosticsSnapshot, GitStatus, ValidationSnapshot } from '../protocol.js';
+import type {
+  Channel,
+  DiagnosticsSnapshot,
+  GitStatus,
+  ValidationSnapshot,
+} from '../protocol/index.js';
 import type { SidecarBackend } from './backend.js';
 import { problemsOf, renderProblems, summaryLine } from './tools/diagnostics.js';
 import { renderStatus } from './tools/git.js';

@@ -4,7 +4,7 @@
  * Streamable HTTP (`/mcp` on the sidecar's port).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import type { SidecarBackend } from './backend.js';
 import { registerResources } from './resources.js';
 import { registerChangesTools } from './tools/changes.js';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { ChannelHandler } from '../client/types.js';
-import type { Channel } from '../protocol.js';
+import type { Channel } from '../protocol/index.js';
 import { useSidecarClient } from './context.js';
 
 export function useChannel<C extends Channel>(channel: C, handler: ChannelHandler<C>): void {

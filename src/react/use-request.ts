@@ -3,7 +3,7 @@
  * the method or the params (compared as JSON) change, aborting the call it no longer needs.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MethodName, MethodParams, MethodResult } from '../protocol.js';
+import type { MethodName, MethodParams, MethodResult } from '../protocol/index.js';
 import { useSidecarClient } from './context.js';
 
 export interface RequestState<T> {

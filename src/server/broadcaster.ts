@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SidecarError } from '../core/errors.js';
 import {
   type AiChunkData,
   BUILTIN_CHANNELS,
@@ -14,8 +15,7 @@ import {
   type SearchResultsData,
   type SnapshotMessage,
   type ValidationCompleteData,
-} from '../protocol.js';
-import { SidecarError } from './errors.js';
+} from '../protocol/index.js';
 import { eventFrame, serializeEventData } from './event-frame.js';
 import { createHistory, type History, type HistoryEntry } from './history.js';
 
@@ -76,7 +76,7 @@ export interface EventBroadcaster {
   onBroadcast(listener: BroadcastListener): () => void;
   onEvent(channel: Channel, listener: EventListener): () => void;
 
-  // Typed helpers for the built-in sources.
+  // Named helpers for the built-in channels' events, built on `emit`.
   fileChanged(file: string, event: FileEventKind): number;
   diagnosticsUpdated(data: DiagnosticsUpdatedData): number;
   aiChunk(id: string, chunk: string, index: number, finished: boolean): number;
@@ -208,9 +208,12 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     return { replay: held ?? state.history.held(limit), gap: true, latestSeq };
   }
 
+  /** `emit` as the broadcaster offers it: each channel's events and data as the protocol says. */
+  const typedEmit: EventBroadcaster['emit'] = emit;
+
   return {
     epoch,
-    emit: emit as EventBroadcaster['emit'],
+    emit: typedEmit,
     setSnapshotProvider(channel, provider, ready) {
       const state = stateOf(channel);
       state.snapshotProvider = provider;
@@ -234,17 +237,17 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    fileChanged: (file, event) => emit('files', event, { file, event }),
-    diagnosticsUpdated: (data) => emit('diagnostics', 'updated', data),
+    fileChanged: (file, event) => typedEmit('files', event, { file, event }),
+    diagnosticsUpdated: (data) => typedEmit('diagnostics', 'updated', data),
     aiChunk: (id, chunk, index, finished) =>
-      emit('ai-response', finished ? 'done' : 'chunk', {
+      typedEmit('ai-response', finished ? 'done' : 'chunk', {
         id,
         chunk,
         index,
         finished,
       } satisfies AiChunkData),
-    searchProgress: (event, data) => emit('search', event, data),
-    validationComplete: (result) => emit('validation', 'complete', result),
-    gitEvent: (type, data) => emit('git', type, data),
+    searchProgress: (event, data) => typedEmit('search', event, data),
+    validationComplete: (result) => typedEmit('validation', 'complete', result),
+    gitEvent: (type, data) => typedEmit('git', type, data),
   };
 }

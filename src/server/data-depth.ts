@@ -1,5 +1,5 @@
-import { MAX_PUBLISH_DEPTH } from '../protocol.js';
-import { SidecarError } from './errors.js';
+import { SidecarError } from '../core/errors.js';
+import { MAX_PUBLISH_DEPTH } from '../protocol/index.js';
 
 /**
  * True when `value` nests arrays or objects more than `maxDepth` levels deep. Walks with its

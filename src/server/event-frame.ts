@@ -1,5 +1,5 @@
-import type { Channel } from '../protocol.js';
-import { SidecarError } from './errors.js';
+import { SidecarError } from '../core/errors.js';
+import type { Channel } from '../protocol/index.js';
 
 /**
  * An event's `data` as JSON, or undefined for data JSON leaves out (as `JSON.stringify` drops

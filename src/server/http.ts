@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../logger.js';
-import type { ErrorBody, ErrorCode, PublishRequestBody } from '../protocol.js';
-import { SidecarError, toErrorBody } from './errors.js';
+import { SidecarError, toErrorBody } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { ErrorBody, ErrorCode, PublishRequestBody } from '../protocol/index.js';
 import type { Publisher } from './publisher.js';
 import type { AccessPolicy } from './security.js';
 import type { StaticFiles } from './static-files.js';

@@ -1,40 +1,40 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { Logger } from '../logger.js';
+import { toErrorBody } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import {
   BUILTIN_CHANNELS,
-  type Channel,
   CLOSE_CODES,
   type ClientMessage,
   type ErrorBody,
-  type ErrorCode,
-  isChannel,
-  isStateChannel,
   PROTOCOL_VERSION,
-  type PublishMessage,
-  type RequestMessage,
   type ServerMessage,
-  type SubscribeMessage,
-  type UnsubscribeMessage,
-  type UnsubscribeResult,
   type WelcomeMessage,
-} from '../protocol.js';
+} from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
-import { SidecarError, toErrorBody } from './errors.js';
-import { channelsOf, idOfFrame, parseClientMessage } from './messages.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './methods.js';
-import { createFlow, createOutbound, type OutboundConnection } from './outbound.js';
-import type { Publisher } from './publisher.js';
 import {
-  createFloodDetector,
-  createTokenBucket,
-  type FloodDetector,
-  type TokenBucket,
-} from './rate-limit.js';
+  type Connection,
+  type ConnectionInfo,
+  createConnection,
+  createRateGate,
+  startHeartbeat,
+} from './connection.js';
+import { createDispatch } from './dispatch.js';
+import { idOfFrame, parseClientMessage } from './messages.js';
+import type { MethodRegistry } from './method-registry.js';
+import { createOutbound } from './outbound.js';
+import type { Publisher } from './publisher.js';
 import { createReplayPacer } from './replay-pacer.js';
 import { createSubscriberIndex } from './subscriber-index.js';
+
+export type { ConnectionInfo } from './connection.js';
+
+/*
+ * The WebSocket manager: the set of connections and their subscriptions, the broadcast to
+ * them, the counters, and shutdown. A connection's own state, heartbeat and limits are in
+ * connection.ts; the answers to what it sends are in dispatch.ts.
+ */
 
 export interface ManagerOptions {
   heartbeatMs: number;
@@ -54,25 +54,6 @@ export interface ManagerOptions {
    * anyway; the request timeout by default.
    */
   startWaitMs?: number;
-}
-
-/** What the manager knows of a connection, for `connections()` and logs. */
-export interface ConnectionInfo {
-  id: string;
-  remoteAddress: string;
-  origin: string | undefined;
-  userAgent: string | undefined;
-  connectedAt: number;
-  lastActivity: number;
-  subscriptions: Channel[];
-  messagesReceived: number;
-  messagesSent: number;
-  bytesSent: number;
-  rateLimited: number;
-  /** What the connection is charged now against its budget: unsent bytes plus overhead. */
-  queuedBytes: number;
-  /** The most it has been charged so far. */
-  peakQueuedBytes: number;
 }
 
 export interface ManagerStats {
@@ -97,22 +78,6 @@ export interface WebSocketManager {
   close(reason: string): Promise<void>;
 }
 
-interface Connection extends OutboundConnection {
-  info: Omit<ConnectionInfo, 'subscriptions' | 'queuedBytes' | 'peakQueuedBytes'>;
-  bucket: TokenBucket;
-  flood: FloodDetector;
-  alive: boolean;
-  closing: boolean;
-  /** Aborts the handlers of requests still running when the connection goes. */
-  pending: Set<AbortController>;
-  lastRateLimitNotice: number;
-  /**
-   * Subscribes and unsubscribes still waiting for a source to start: later ones wait behind
-   * them, so they take effect in the order they were sent. Undefined when none waits.
-   */
-  waitingSubscribes: Promise<void> | undefined;
-}
-
 export interface ManagerDeps {
   broadcaster: EventBroadcaster;
   methods: MethodRegistry;
@@ -124,9 +89,6 @@ export interface ManagerDeps {
   onClientCountChange?: (change: { clientId: string; clients: number; connected: boolean }) => void;
 }
 
-const RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
-/** Channels one connection may follow at once; bounds the subscriber map per connection. */
-const MAX_SUBSCRIPTIONS_PER_CONNECTION = 256;
 const CLOSE_GRACE_MS = 2000;
 
 export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
@@ -160,19 +122,11 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     for (const connection of targets) sendFrame(connection, frame);
   });
 
-  const heartbeat = setInterval(() => {
-    for (const connection of connections) {
-      if (!connection.alive) {
-        log.debug(`terminating ${connection.info.id}: no pong since the last heartbeat`);
-        totals.deadPeersTerminated++;
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.socket.ping();
-    }
-  }, options.heartbeatMs);
-  heartbeat.unref();
+  const stopHeartbeat = startHeartbeat(connections, options.heartbeatMs, (connection) => {
+    log.debug(`terminating ${connection.info.id}: no pong since the last heartbeat`);
+    totals.deadPeersTerminated++;
+    connection.socket.terminate();
+  });
 
   const outbound = createOutbound<Connection>({
     highWaterMark: options.highWaterMark,
@@ -222,166 +176,30 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     connection.socket.close(code, reason);
   }
 
-  function handleSubscribe(connection: Connection, message: SubscribeMessage): void {
-    const names = requireChannels(message, 'subscribe');
-    const starting = names.flatMap((channel) => broadcaster.snapshotReady(channel) ?? []);
-    if (starting.length === 0 && !connection.waitingSubscribes) {
-      subscribe(connection, message, names);
-      return;
-    }
-    // A snapshot taken now would hold a state the source does not know yet: wait for it. The
-    // other channels start where they stood on arrival, so what they send meanwhile is replayed.
-    const arrivedAt = new Map(
-      names
-        .filter((channel) => !isStateChannel(channel))
-        .map((channel) => [
-          channel,
-          { epoch: broadcaster.epoch, seq: broadcaster.latestSeq(channel) },
-        ]),
-    );
-    inOrder(connection, message.id, async () => {
-      await settledWithin(Promise.all(starting), options.startWaitMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-      // A connection that closed meanwhile must not be added back to the subscribers.
-      if (!connection.closing) subscribe(connection, message, names, arrivedAt);
-    });
-  }
+  const dispatch = createDispatch({
+    broadcaster,
+    methods,
+    publisher,
+    log,
+    subscribers,
+    replays,
+    send,
+    sendError,
+    options,
+  });
 
-  /** Runs `step` after the connection's waiting subscribes, unless it has closed by then. */
-  function inOrder(
-    connection: Connection,
-    id: string | undefined,
-    step: () => void | Promise<void>,
-  ): void {
-    const previous = connection.waitingSubscribes ?? Promise.resolve();
-    const next = previous
-      .then(async () => {
-        if (!connection.closing) await step();
-      })
-      .catch((error: unknown) => {
-        if (!connection.closing) sendError(connection, id, toErrorBody(error));
-      })
-      .finally(() => {
-        if (connection.waitingSubscribes === next) connection.waitingSubscribes = undefined;
-      });
-    connection.waitingSubscribes = next;
-  }
-
-  function subscribe(
-    connection: Connection,
-    message: SubscribeMessage,
-    names: Channel[],
-    arrivedAt?: Map<Channel, { epoch: string; seq: number }>,
-  ): void {
-    // Each waiting subscribe is held until its answer: as many as requests may run at once.
-    if (replays.waiting(connection) >= options.maxPendingRequests) {
-      throw new SidecarError(
-        'RATE_LIMITED',
-        `too many subscribes waiting for their replay (at most ${options.maxPendingRequests} per connection)`,
-      );
-    }
-    // A channel still replaying counts as followed: subscribing again queues no second replay.
-    const replaying = replays.replaying(connection);
-    const following = subscribers.channelsOf(connection).length + replaying.size;
-    const added = names.filter(
-      (name) => !subscribers.has(connection, name) && !replaying.has(name),
-    );
-    if (following + added.length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-      throw new SidecarError(
-        'FORBIDDEN',
-        `a connection may follow at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} channels`,
-      );
-    }
-    const since = message.since;
-    replays.subscribe(connection, {
-      id: message.id,
-      channels: names,
-      replays: added.map((channel) => {
-        const lastSeen = since?.seq[channel];
-        return {
-          channel,
-          since:
-            since && lastSeen !== undefined
-              ? { epoch: since.epoch, seq: lastSeen }
-              : arrivedAt?.get(channel),
-        };
-      }),
-    });
-  }
-
-  function handleUnsubscribe(connection: Connection, message: UnsubscribeMessage): void {
-    const names = requireChannels(message, 'unsubscribe');
-    if (connection.waitingSubscribes) {
-      inOrder(connection, message.id, () => unsubscribe(connection, message, names));
-      return;
-    }
-    unsubscribe(connection, message, names);
-  }
-
-  function unsubscribe(
-    connection: Connection,
-    message: UnsubscribeMessage,
-    names: Channel[],
-  ): void {
-    replays.cancel(connection, names);
-    for (const channel of names) subscribers.remove(channel, connection);
-    if (message.id !== undefined) {
-      const result: UnsubscribeResult = { channels: names };
-      send(connection, { type: 'response', id: message.id, result });
-    }
-  }
-
-  function requireChannels(
-    message: { channel?: string; channels?: string[] },
-    type: string,
-  ): Channel[] {
-    const names = channelsOf(message);
-    if (names.length === 0) {
-      throw new SidecarError('INVALID_MESSAGE', `${type} needs "channel" or "channels"`, {
-        field: 'channels',
-      });
-    }
-    const unknown = names.filter((name) => !isChannel(name));
-    if (unknown.length > 0) {
-      throw new SidecarError(
-        'UNKNOWN_CHANNEL',
-        `unknown channel ${unknown.map((c) => `"${c}"`).join(', ')}`,
-        {
-          channels: unknown,
-          known: [...BUILTIN_CHANNELS, 'custom:<name>'],
-        },
-      );
-    }
-    return names as Channel[];
-  }
-
-  function handleRequest(connection: Connection, message: RequestMessage): void {
-    if (connection.pending.size >= options.maxPendingRequests) {
-      throw new SidecarError(
-        'RATE_LIMITED',
-        `too many requests in flight (at most ${options.maxPendingRequests} per connection)`,
-      );
-    }
-    const controller = new AbortController();
-    connection.pending.add(controller);
-    methods
-      .call(message.method, message.params, {
-        clientId: connection.info.id,
-        signal: controller.signal,
-      })
-      .then(
-        (result) => send(connection, { type: 'response', id: message.id, result: result ?? null }),
-        (error: unknown) => {
-          if (!(error instanceof SidecarError)) log.error(`${message.method} failed`, error);
-          sendError(connection, message.id, toErrorBody(error));
-        },
-      )
-      .finally(() => connection.pending.delete(controller));
-  }
-
-  function handlePublish(connection: Connection, message: PublishMessage): void {
-    const result = publisher.publish(message);
-    if (message.id !== undefined) send(connection, { type: 'response', id: message.id, result });
-  }
+  const admit = createRateGate({
+    rateLimit: options.rateLimit,
+    sendError,
+    onDropped: () => {
+      totals.rateLimited++;
+    },
+    onFlood(connection) {
+      totals.floodCloses++;
+      log.warn(`closing ${connection.info.id}: sustained flooding past the rate limit`);
+      closeConnection(connection, CLOSE_CODES.POLICY_VIOLATION, 'rate limit exceeded');
+    },
+  });
 
   function handleMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     // Frames that were already queued when the connection began closing are not answered.
@@ -390,10 +208,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     connection.info.lastActivity = Date.now();
     totals.messagesReceived++;
     const text = isBinary ? '' : data.toString();
-    if (!connection.bucket.take()) {
-      rateLimited(connection, text);
-      return;
-    }
+    if (!admit(connection, text)) return;
     if (isBinary) {
       sendError(connection, undefined, {
         code: 'INVALID_MESSAGE',
@@ -411,93 +226,12 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     }
   }
 
-  function dispatch(connection: Connection, message: ClientMessage): void {
-    switch (message.type) {
-      case 'subscribe':
-        handleSubscribe(connection, message);
-        return;
-      case 'unsubscribe':
-        handleUnsubscribe(connection, message);
-        return;
-      case 'request':
-        handleRequest(connection, message);
-        return;
-      case 'publish':
-        handlePublish(connection, message);
-        return;
-      case 'ping': {
-        const timestamp = Date.now();
-        send(connection, { type: 'pong', timestamp, ...(message.id ? { id: message.id } : {}) });
-        if (message.id !== undefined)
-          send(connection, { type: 'response', id: message.id, result: { timestamp } });
-        return;
-      }
-      case 'pong':
-        connection.alive = true;
-        // Every message that carries an id is answered, this one too.
-        if (message.id !== undefined)
-          send(connection, { type: 'response', id: message.id, result: {} });
-        return;
-    }
-  }
-
-  function rateLimited(connection: Connection, text: string): void {
-    connection.info.rateLimited++;
-    totals.rateLimited++;
-    if (connection.flood.recordRejection()) {
-      totals.floodCloses++;
-      log.warn(`closing ${connection.info.id}: sustained flooding past the rate limit`);
-      closeConnection(connection, CLOSE_CODES.POLICY_VIOLATION, 'rate limit exceeded');
-      return;
-    }
-    const error: ErrorBody = {
-      code: 'RATE_LIMITED' satisfies ErrorCode,
-      message: `rate limit of ${options.rateLimit} messages/s exceeded; message dropped`,
-    };
-    const id = idOfFrame(text);
-    if (id !== undefined) {
-      sendError(connection, id, error);
-      return;
-    }
-    // A message without an id gets one notice a second, not one per dropped message.
-    const now = Date.now();
-    if (now - connection.lastRateLimitNotice >= RATE_LIMIT_NOTICE_INTERVAL_MS) {
-      connection.lastRateLimitNotice = now;
-      sendError(connection, undefined, error);
-    }
-  }
-
   function accept(socket: WebSocket, transport: Duplex, request: IncomingMessage): void {
     if (shuttingDown) {
       socket.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
       return;
     }
-    const now = Date.now();
-    const connection: Connection = {
-      info: {
-        id: randomUUID(),
-        remoteAddress: request.socket.remoteAddress ?? '',
-        origin: request.headers.origin,
-        userAgent: request.headers['user-agent'],
-        connectedAt: now,
-        lastActivity: now,
-        messagesReceived: 0,
-        messagesSent: 0,
-        bytesSent: 0,
-        rateLimited: 0,
-      },
-      socket,
-      transport,
-      bucket: createTokenBucket(options.rateLimit, options.rateBurst),
-      // "Sustained flooding": twice a full burst dropped within ten seconds.
-      flood: createFloodDetector(Math.max(2 * options.rateBurst, 50), 10_000),
-      alive: true,
-      closing: false,
-      pending: new Set(),
-      lastRateLimitNotice: 0,
-      waitingSubscribes: undefined,
-      flow: createFlow(),
-    };
+    const connection = createConnection(socket, transport, request, options);
     connections.add(connection);
     totals.connectionsTotal++;
     log.debug(`client ${connection.info.id} connected from ${connection.info.remoteAddress}`);
@@ -534,7 +268,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       channels: [...BUILTIN_CHANNELS],
       methods: methods.names(),
       heartbeatMs: options.heartbeatMs,
-      timestamp: now,
+      timestamp: connection.info.connectedAt,
     };
     send(connection, welcome);
     deps.onClientCountChange?.({
@@ -560,7 +294,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     async close(reason) {
       if (shuttingDown) return;
       shuttingDown = true;
-      clearInterval(heartbeat);
+      stopHeartbeat();
       broadcaster.emit('system', 'shutdown', { reason });
       stopBroadcasts();
       const closed = [...connections].map(
@@ -583,23 +317,4 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       wss.close();
     },
   };
-}
-
-/** Resolves once `promise` has settled, or after `ms`, whichever is first. */
-function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    // Nothing waits for this but a subscribe: it must not keep a stopping process alive.
-    timer.unref();
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
 }

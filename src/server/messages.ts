@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { SidecarError } from '../core/errors.js';
+import { parseOrThrow } from '../core/parse-or-throw.js';
 import { previewValue } from '../core/value-preview.js';
-import type { ClientMessage } from '../protocol.js';
-import { SidecarError } from './errors.js';
-import { parseOrThrow } from './validation.js';
+import type { ClientMessage } from '../protocol/index.js';
 
 const id = z.string().min(1).max(128);
 const channelName = z.string().min(1).max(128);

@@ -1,4 +1,4 @@
-import type { Channel, SourceState } from '../protocol.js';
+import type { Channel, SourceState } from '../protocol/index.js';
 import type { ManagerStats } from './manager.js';
 
 export interface MetricsInput {

@@ -1,17 +1,19 @@
 import { z } from 'zod';
+import { SidecarError } from '../core/errors.js';
+import { parseOrThrow } from '../core/parse-or-throw.js';
+import type { Source } from '../core/source.js';
 import {
   AI_EVENTS,
+  type AiChunkData,
+  type AiEventKind,
   type Channel,
   isChannel,
   isPublishableChannel,
   type PublishRequestBody,
   type PublishResult,
-} from '../protocol.js';
-import type { Source } from '../sources/source.js';
+} from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { checkPublishDepth } from './data-depth.js';
-import { SidecarError } from './errors.js';
-import { parseOrThrow } from './validation.js';
 
 /** Checks a publish for one channel before it is broadcast; throws SidecarError to refuse it. */
 export type PublishGuard = (event: string, data: unknown) => void;
@@ -36,14 +38,19 @@ const aiChunk = z.looseObject({
   finished: z.boolean(),
 });
 
-const checkAiEvent: PublishGuard = (event, data) => {
-  if (!(AI_EVENTS as readonly string[]).includes(event)) {
-    throw new SidecarError('INVALID_PARAMS', `ai-response events are ${AI_EVENTS.join(', ')}`, {
-      field: 'event',
-    });
-  }
+/** The event of an `ai-response` publish, once it is known to be one of the channel's. */
+function checkAiEvent(event: string): AiEventKind {
+  const known = AI_EVENTS.find((name) => name === event);
+  if (known) return known;
+  throw new SidecarError('INVALID_PARAMS', `ai-response events are ${AI_EVENTS.join(', ')}`, {
+    field: 'event',
+  });
+}
+
+/** The data of an `ai-response` publish: a well-formed chunk. */
+function checkAiChunk(data: unknown): asserts data is AiChunkData {
   parseOrThrow(aiChunk, data, 'INVALID_PARAMS', 'ai-response data');
-};
+}
 
 /**
  * Sources add checks of their own for their channel (the ai source's per-stream order); they
@@ -53,13 +60,16 @@ export function createPublisher(
   broadcaster: EventBroadcaster,
   sources: readonly Pick<Source, 'channel' | 'guardPublish'>[] = [],
 ): Publisher {
-  const guards = new Map<Channel, PublishGuard[]>([['ai-response', [checkAiEvent]]]);
+  const guards = new Map<Channel, PublishGuard[]>();
   for (const source of sources) {
     const { channel, guardPublish } = source;
     if (!guardPublish) continue;
     const guard: PublishGuard = (event, data) => guardPublish.call(source, event, data);
     guards.set(channel, [...(guards.get(channel) ?? []), guard]);
   }
+  const runGuards = (channel: Channel, event: string, data: unknown) => {
+    for (const guard of guards.get(channel) ?? []) guard(event, data);
+  };
   let stopped = false;
   return {
     publish({ channel, event, data }) {
@@ -75,9 +85,15 @@ export function createPublisher(
         );
       }
       checkPublishDepth(data);
-      for (const guard of guards.get(channel) ?? []) guard(event, data);
-      const seq = broadcaster.emit(channel, event as never, (data ?? null) as never);
-      return { channel, seq };
+      if (channel === 'ai-response') {
+        // The channel's shape check first, so the source's guards see well-formed data.
+        const aiEvent = checkAiEvent(event);
+        checkAiChunk(data);
+        runGuards(channel, event, data);
+        return { channel, seq: broadcaster.emit(channel, aiEvent, data) };
+      }
+      runGuards(channel, event, data);
+      return { channel, seq: broadcaster.emit(channel, event, data ?? null) };
     },
     stop() {
       stopped = true;

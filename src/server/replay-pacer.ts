@@ -1,4 +1,4 @@
-import { type Channel, isStateChannel, type SubscribeResult } from '../protocol.js';
+import { type Channel, isStateChannel, type SubscribeResult } from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import { FRAME_OVERHEAD, type Outbound, type OutboundConnection } from './outbound.js';
 

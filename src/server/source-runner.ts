@@ -1,8 +1,8 @@
-import type { Logger } from '../logger.js';
-import type { Channel, SourceState, SourceStateData } from '../protocol.js';
-import type { Source, SourceContext } from '../sources/source.js';
+import type { Logger } from '../core/logger.js';
+import type { Source, SourceContext } from '../core/source.js';
+import type { Channel, SourceState, SourceStateData } from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
-import type { MethodRegistry } from './methods.js';
+import type { MethodRegistry } from './method-registry.js';
 
 /**
  * Starts and stops the sources, and keeps each one's state for `server.info` and `system`.
@@ -13,6 +13,8 @@ export interface SourceRunner {
   start(): Promise<void>;
   stop(): Promise<void>;
   states(): SourceStateData[];
+  /** Tells the sources that a client has gone (`ctx.onClientGone`), e.g. to stop its work. */
+  clientGone(clientId: string): void;
 }
 
 export function createSourceRunner(deps: {
@@ -26,6 +28,7 @@ export function createSourceRunner(deps: {
   const states = new Map<string, SourceStateData>();
   /** The start of each source still starting; it settles (never rejects) once start has. */
   const starting = new Map<Source, Promise<void>>();
+  const clientGoneListeners = new Set<(clientId: string) => void>();
 
   function setState(name: string, channel: Channel, state: SourceState, message?: string): void {
     const previous = states.get(name);
@@ -49,16 +52,20 @@ export function createSourceRunner(deps: {
     }
   }
 
-  function contextFor(source: Source): SourceContext {
+  function contextFor<C extends Channel>(source: Source<C>): SourceContext<C> {
     return {
       root: deps.root,
       log: log.child(source.name),
-      emit: (event, data) => broadcaster.emit(source.channel, event as never, data as never),
+      emit: (event, data) => broadcaster.emit(source.channel, event, data),
       setState: (state, message) => setState(source.name, source.channel, state, message),
       setPartState: (part, state, message) =>
         setState(`${source.name}:${part}`, source.channel, state, message),
       emitSystem: (event, data) => void broadcaster.emit('system', event, data),
       onEvent: (channel: Channel, listener) => broadcaster.onEvent(channel, listener),
+      onClientGone(listener) {
+        clientGoneListeners.add(listener);
+        return () => clientGoneListeners.delete(listener);
+      },
     };
   }
 
@@ -102,5 +109,8 @@ export function createSourceRunner(deps: {
       );
     },
     states: () => [...states.values()],
+    clientGone(clientId) {
+      for (const listener of clientGoneListeners) listener(clientId);
+    },
   };
 }

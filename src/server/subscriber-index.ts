@@ -1,4 +1,4 @@
-import type { Channel } from '../protocol.js';
+import type { Channel } from '../protocol/index.js';
 
 /** Who follows which channel, indexed both ways: by channel to broadcast, by subscriber to clean up. */
 export interface SubscriberIndex<T> {

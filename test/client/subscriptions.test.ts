@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSubscriptionRegistry } from '../../src/client/subscriptions.js';
-import type { EventMessage, SnapshotMessage } from '../../src/protocol.js';
+import type { EventMessage, SnapshotMessage } from '../../src/protocol/index.js';
 
 const event = (seq: number, channel = 'custom:a'): EventMessage =>
   ({ type: 'event', channel, event: 'e', data: { seq }, seq, timestamp: 0 }) as EventMessage;

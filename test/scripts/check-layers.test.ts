@@ -1,12 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  checkLayers,
-  findCycles,
-  layerOf,
-  readImportGraph,
-  staleKnownViolations,
-} from '../../scripts/check-layers.js';
+import { checkLayers, findCycles, layerOf, readImportGraph } from '../../scripts/check-layers.js';
 
 /** A graph of a few files: `internal` as given, no packages unless said. */
 function graphOf(internal: Record<string, string[]>, external: Record<string, string[]> = {}) {
@@ -15,8 +9,6 @@ function graphOf(internal: Record<string, string[]>, external: Record<string, st
     external: new Map(Object.entries(external)),
   };
 }
-
-const none = { knownViolations: [] };
 
 describe('checkLayers', () => {
   it('accepts imports down the layers and within one', () => {
@@ -29,10 +21,9 @@ describe('checkLayers', () => {
       'src/core/errors.ts': ['src/protocol/index.ts'],
       'src/protocol/index.ts': [],
       'src/client/index.ts': ['src/protocol/index.ts'],
-      'src/dashboard/app.js': ['src/client/index.ts', 'src/protocol.ts'],
-      'src/protocol.ts': ['src/protocol/index.ts'],
+      'src/dashboard/app.js': ['src/client/index.ts', 'src/protocol/index.ts'],
     });
-    expect(checkLayers(graph, none)).toEqual([]);
+    expect(checkLayers(graph)).toEqual([]);
   });
 
   it('fails on an upward import, and on server and sources importing each other', () => {
@@ -43,7 +34,7 @@ describe('checkLayers', () => {
       'src/protocol/index.ts': ['src/client/index.ts'],
       'src/client/index.ts': [],
     });
-    const violations = checkLayers(graph, none);
+    const violations = checkLayers(graph);
     expect(violations.map((v) => [v.kind, ...v.files])).toEqual([
       ['upward', 'src/core/errors.ts', 'src/server/manager.ts'],
       ['upward', 'src/server/manager.ts', 'src/sources/git/index.ts'],
@@ -58,32 +49,13 @@ describe('checkLayers', () => {
       'src/cli/serve.ts': ['src/cli/io.ts', 'src/cli/program.ts'],
       'src/cli/io.ts': [],
     });
-    expect(checkLayers(graph, none)).toEqual([
+    expect(checkLayers(graph)).toEqual([
       {
         kind: 'cycle',
         message: 'import cycle: src/cli/program.ts → src/cli/serve.ts → src/cli/program.ts',
         files: ['src/cli/program.ts', 'src/cli/serve.ts'],
       },
     ]);
-  });
-
-  it('lets through only the known violations it is given, and says which are stale', () => {
-    const graph = graphOf({
-      'src/cli/program.ts': ['src/cli/serve.ts'],
-      'src/cli/serve.ts': ['src/cli/program.ts'],
-      'src/sources/git/index.ts': ['src/server/errors.ts'],
-      'src/sources/files/index.ts': ['src/server/errors.ts'],
-      'src/server/errors.ts': [],
-    });
-    const knownViolations = [
-      { from: 'src/cli/serve.ts', to: 'src/cli/program.ts' },
-      { from: 'src/sources/git/index.ts', to: 'src/server/errors.ts' },
-      { from: 'src/sources/ai/index.ts', to: 'src/server/errors.ts' },
-    ];
-    expect(checkLayers(graph, { knownViolations }).map((v) => v.files)).toEqual([
-      ['src/sources/files/index.ts', 'src/server/errors.ts'],
-    ]);
-    expect(staleKnownViolations(graph, knownViolations)).toEqual([knownViolations[2]]);
   });
 
   it('keeps Node and packages out of the layers that run in the browser', () => {
@@ -101,7 +73,7 @@ describe('checkLayers', () => {
         'src/server/http.ts': ['node:http', 'ws'],
       },
     );
-    expect(checkLayers(graph, none).map((v) => [v.kind, v.files[0], v.message])).toEqual([
+    expect(checkLayers(graph).map((v) => [v.kind, v.files[0], v.message])).toEqual([
       ['external', 'src/protocol/channels.ts', expect.stringContaining('"node:path"')],
       ['external', 'src/client/transport.ts', expect.stringContaining('"node:fs"')],
       ['external', 'src/dashboard/app.js', expect.stringContaining('"zod"')],
@@ -109,7 +81,7 @@ describe('checkLayers', () => {
   });
 
   it('fails on a file in no layer', () => {
-    const violations = checkLayers(graphOf({ 'src/helpers/misc.ts': [] }), none);
+    const violations = checkLayers(graphOf({ 'src/helpers/misc.ts': [] }));
     expect(violations.map((v) => [v.kind, ...v.files])).toEqual([
       ['unlayered', 'src/helpers/misc.ts'],
     ]);
@@ -117,11 +89,11 @@ describe('checkLayers', () => {
 });
 
 describe('layerOf', () => {
-  it('places each folder, and the files at the top of src/ that predate them', () => {
+  it('places each folder, and the package entry point in app', () => {
     expect(layerOf('src/protocol/payloads/git.ts')).toBe('protocol');
-    expect(layerOf('src/protocol.ts')).toBe('protocol');
-    expect(layerOf('src/version.ts')).toBe('core');
+    expect(layerOf('src/core/version.ts')).toBe('core');
     expect(layerOf('src/index.ts')).toBe('app');
+    expect(layerOf('src/version.ts')).toBeNull();
     expect(layerOf('src/dashboard/views/git.js')).toBe('dashboard');
     expect(layerOf('src/misc.ts')).toBeNull();
   });
@@ -144,9 +116,9 @@ describe('findCycles', () => {
 describe('the repository', () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
 
-  it('keeps to the layers, apart from the known violations', () => {
+  it('keeps to the layers', () => {
     const graph = readImportGraph(root);
-    expect(graph.internal.get('src/dashboard/views/ai.js')).toContain('src/protocol.ts');
+    expect(graph.internal.get('src/dashboard/views/ai.js')).toContain('src/protocol/index.ts');
     expect(checkLayers(graph).map((v) => v.message)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SidecarError } from '../../src/core/errors.js';
 import { createBroadcaster } from '../../src/server/broadcaster.js';
-import { SidecarError } from '../../src/server/errors.js';
 
 describe('EventBroadcaster', () => {
   it('numbers each channel on its own, from 1, by exactly 1', () => {
@@ -10,6 +10,40 @@ describe('EventBroadcaster', () => {
     expect(broadcaster.gitEvent('branch', { from: 'a', to: 'b' })).toBe(1);
     expect(broadcaster.aiChunk('s', 'hi', 0, false)).toBe(1);
     expect(broadcaster.latestSeq('files')).toBe(2);
+  });
+
+  it("puts each named helper's event on its channel, as a source's emit would", () => {
+    const broadcaster = createBroadcaster({ history: 10 });
+    const seen: [string, string, unknown][] = [];
+    for (const channel of ['files', 'diagnostics', 'search', 'validation', 'git'] as const) {
+      broadcaster.onEvent(channel, (e) => seen.push([e.channel, e.event, e.data]));
+    }
+    const summary = { errors: 0, warnings: 0, infos: 0, hints: 0 };
+    const updated = { file: 'a.ts', uri: 'file:///a.ts', server: 'ts', diagnostics: [], summary };
+    const progress = { searchId: 's', query: 'q', count: 1 };
+    const complete = {
+      runId: 'r',
+      tool: 'tsc',
+      ok: true,
+      exitCode: 0,
+      durationMs: 1,
+      problems: [],
+      cancelled: false,
+      timedOut: false,
+      truncated: false,
+    };
+    broadcaster.fileChanged('a.ts', 'unlink');
+    broadcaster.diagnosticsUpdated(updated);
+    broadcaster.searchProgress('progress', progress);
+    broadcaster.validationComplete(complete);
+    broadcaster.gitEvent('commit', { sha: '1', subject: 's', author: 'a' });
+    expect(seen).toEqual([
+      ['files', 'unlink', { file: 'a.ts', event: 'unlink' }],
+      ['diagnostics', 'updated', updated],
+      ['search', 'progress', progress],
+      ['validation', 'complete', complete],
+      ['git', 'commit', { sha: '1', subject: 's', author: 'a' }],
+    ]);
   });
 
   it('hands every broadcast listener the same serialized frame', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SidecarError } from '../../src/server/errors.js';
+import { SidecarError } from '../../src/core/errors.js';
 import { parseClientMessage } from '../../src/server/messages.js';
 
 function errorOf(text: string): SidecarError {

@@ -1,10 +1,10 @@
+import type { Sidecar } from '../../src/app/sidecar.js';
 import type {
   EventMessage,
   GitStatus,
   ResponseMessage,
   ServerMessage,
-} from '../../src/protocol.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
+} from '../../src/protocol/index.js';
 import { type RawClient, rawClient, waitFor } from './server.js';
 
 export interface GitFollower {

@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach } from 'vitest';
-import type { Sidecar } from '../../src/server/sidecar.js';
+import type { Sidecar } from '../../src/app/sidecar.js';
 import { TEST_TOKEN } from './server.js';
 
 /** The text of a tool's answer (every tool answers with one text block). */

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../src/protocol.js';
-import type { SidecarOptions } from '../../src/server/options.js';
-import { type Sidecar, startSidecar } from '../../src/server/sidecar.js';
+import type { SidecarOptions } from '../../src/app/options.js';
+import { type Sidecar, startSidecar } from '../../src/app/sidecar.js';
+import type { ServerMessage } from '../../src/protocol/index.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
+import type { Sidecar } from '../../src/app/sidecar.js';
 import type {
   EventMessage,
   ServerMessage,
@@ -8,8 +9,7 @@ import type {
   ValidationCompleteData,
   ValidationStartedData,
   WelcomeMessage,
-} from '../../src/protocol.js';
-import type { Sidecar } from '../../src/server/sidecar.js';
+} from '../../src/protocol/index.js';
 import type { ValidationSettings } from '../../src/sources/validation/index.js';
 import { makeTempDir, type RawClient, rawClient, startTestSidecar, waitFor } from './server.js';
 import { linkProjectTools } from './workspace-tools.js';

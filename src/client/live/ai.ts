@@ -4,7 +4,7 @@
  * `ai.get`, holding the live chunks meanwhile, and continues after `lastIndex`: no gap, no
  * duplicate (docs/channels.md, "Catching up"). Chunks skipped by a gap are marked ` […] `.
  */
-import type { AiChunkData, AiDoneData, AiErrorData, EventMessage } from '../../protocol.js';
+import type { AiChunkData, AiDoneData, AiErrorData, EventMessage } from '../../protocol/index.js';
 import { isSidecarClientError } from '../errors.js';
 import type { Keeper, KeeperContext } from './keeper.js';
 import { type AiState, type AiStreamView, LIVE_LIMITS } from './types.js';

@@ -8,7 +8,7 @@ import type {
   DiagnosticsFileEntry,
   DiagnosticsSnapshot,
   DiagnosticsSummary,
-} from '../../protocol.js';
+} from '../../protocol/index.js';
 import type { Keeper } from './keeper.js';
 import type { DiagnosticsState, LiveDiagnostic } from './types.js';
 

@@ -2,8 +2,8 @@
  * The `files` fold: the recent changes, newest first and bounded (a `batch` counts as its
  * events), whether the first scan is done, and how often events may have been missed.
  */
-import type { FileEventData, FilesBatchData, FilesReadyData } from '../../protocol.js';
-import { FILE_EVENTS } from '../../protocol.js';
+import type { FileEventData, FilesBatchData, FilesReadyData } from '../../protocol/index.js';
+import { FILE_EVENTS } from '../../protocol/index.js';
 import type { Keeper } from './keeper.js';
 import { type FileChange, type FilesState, LIVE_LIMITS } from './types.js';
 

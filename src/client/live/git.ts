@@ -2,7 +2,7 @@
  * The `git` fold: `status` and the snapshot (the status, or null outside a repository) replace
  * the status; `branch` and `commit` are kept as recent activity, newest first.
  */
-import type { GitStatus } from '../../protocol.js';
+import type { GitStatus } from '../../protocol/index.js';
 import type { Keeper } from './keeper.js';
 import { type GitActivity, type GitState, LIVE_LIMITS } from './types.js';
 

@@ -1,5 +1,5 @@
 /** What each channel's fold implements; `registry.ts` drives them. */
-import type { EventMessage, SnapshotMessage } from '../../protocol.js';
+import type { EventMessage, SnapshotMessage } from '../../protocol/index.js';
 import type { GapInfo, SidecarClient } from '../types.js';
 
 export interface KeeperContext {

@@ -3,7 +3,7 @@
  * alive while anything holds it. A state channel's plain `subscribe()` holds it too, so a
  * watcher that comes after the channel's snapshot still starts from the whole state.
  */
-import type { Channel, EventMessage, SnapshotMessage } from '../../protocol.js';
+import type { Channel, EventMessage, SnapshotMessage } from '../../protocol/index.js';
 import { reportListenerError } from '../emitter.js';
 import type { AnyChannelHandler } from '../subscriptions.js';
 import type { GapInfo, SidecarClient } from '../types.js';

@@ -14,7 +14,7 @@ import type {
   GitCommitData,
   GitStatus,
   ValidationCompleteData,
-} from '../../protocol.js';
+} from '../../protocol/index.js';
 
 /** The channels with a live state. */
 export const LIVE_CHANNELS = ['diagnostics', 'git', 'validation', 'files', 'ai-response'] as const;

@@ -7,7 +7,7 @@ import type {
   ValidationCompleteData,
   ValidationSnapshot,
   ValidationStartedData,
-} from '../../protocol.js';
+} from '../../protocol/index.js';
 import type { Keeper } from './keeper.js';
 import type { ValidationState, ValidationToolState } from './types.js';
 

@@ -9,13 +9,13 @@ import { describeError } from './dom.js';
 const TROUBLE_STATES = new Set(['unavailable', 'failed', 'stopped', 'error']);
 
 /**
- * @typedef {import('/lib/protocol.js').SourceStateData} SourceState
+ * @typedef {import('/lib/protocol/index.js').SourceStateData} SourceState
  * @typedef {{ tone: 'bad' | 'warn' | 'muted', text: string }} ChannelNotice
  */
 
 /** @param {import('/lib/client/index.js').SidecarClient} client */
 export function createServerState(client) {
-  /** @type {import('/lib/protocol.js').ServerInfo | null} */
+  /** @type {import('/lib/protocol/index.js').ServerInfo | null} */
   let info = null;
   /** @type {string | null} */
   let infoError = null;

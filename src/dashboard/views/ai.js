@@ -95,12 +95,12 @@ export function mountAi({ client, server, root, setBadge }) {
 function describeEnd(/** @type {AiStreamView} */ { state, end }) {
   if (!end) return '';
   if (state === 'done') return describeDone(end);
-  const { error } = /** @type {import('/lib/protocol.js').AiErrorData} */ (end);
+  const { error } = /** @type {import('/lib/protocol/index.js').AiErrorData} */ (end);
   return error ? `${error.code}: ${error.message}` : 'failed';
 }
 
 /** "stop: end_turn · 12 in / 250 out tokens · llama3.2" from the `done` data. */
-function describeDone(/** @type {import('/lib/protocol.js').AiDoneData} */ data) {
+function describeDone(/** @type {import('/lib/protocol/index.js').AiDoneData} */ data) {
   const parts = [];
   if (data.stopReason) parts.push(`stop: ${data.stopReason}`);
   const { inputTokens, outputTokens } = data.usage ?? {};

@@ -21,7 +21,7 @@ const ROW_HEIGHT = 20;
 
 /**
  * A message of a channel, or the log's own note of a gap; queued with the epoch it came in.
- * @typedef {import('/lib/protocol.js').Channel} Channel
+ * @typedef {import('/lib/protocol/index.js').Channel} Channel
  * @typedef {import('/lib/client/index.js').ChannelMessage
  *   | { type: 'gap', channel: Channel, event: 'gap', data: string, timestamp: number, seq?: undefined }} LogMessage
  * @typedef {LogMessage & { epoch: string | null }} QueuedMessage

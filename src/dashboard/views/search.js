@@ -18,8 +18,8 @@ const LINE_WINDOW = 240;
 /**
  * @typedef {{
  *   searchId: string | null, shown: number, count: number, files: Map<string, HTMLElement>,
- *   done: import('/lib/protocol.js').SearchDoneData | null,
- *   progress: import('/lib/protocol.js').SearchProgressData | null,
+ *   done: import('/lib/protocol/index.js').SearchDoneData | null,
+ *   progress: import('/lib/protocol/index.js').SearchProgressData | null,
  *   error: string | null,
  * }} SearchState
  */
@@ -38,7 +38,7 @@ export function mountSearch({ client, server, root, setBadge }) {
   /** Bumped by each submit, so the answer of a superseded search.start is ignored. */
   let generation = 0;
   /** Matches waiting for the next frame. */
-  let incoming = /** @type {import('/lib/protocol.js').SearchMatch[]} */ ([]);
+  let incoming = /** @type {import('/lib/protocol/index.js').SearchMatch[]} */ ([]);
 
   const query = h('input', {
     type: 'search',
@@ -235,7 +235,7 @@ export function mountSearch({ client, server, root, setBadge }) {
  * One result line: `12:5  text` with the matched ranges marked. A long line is cut to a
  * window around its first match (the server already sends a window of a very long line, from
  * `textStart`).
- * @param {import('/lib/protocol.js').SearchMatch} match
+ * @param {import('/lib/protocol/index.js').SearchMatch} match
  */
 function matchLine(match) {
   const ranges = match.matches;

@@ -8,16 +8,16 @@ import { countSeverities } from './problems.js';
 /**
  * A summary per `channel/event`, given that event's `data` as the protocol types it, and per
  * state channel's `channel/snapshot`.
- * @typedef {import('/lib/protocol.js').ChannelEventMap} EventMap
+ * @typedef {import('/lib/protocol/index.js').ChannelEventMap} EventMap
  * @typedef {{ [C in keyof EventMap]: `${C}/${keyof EventMap[C] & string}` }[keyof EventMap]} EventKey
  * @typedef {{
  *   [K in EventKey]?: K extends `${infer C extends keyof EventMap}/${infer E extends string}`
  *     ? (data: EventMap[C][E & keyof EventMap[C]]) => string
  *     : never
  * } & {
- *   'git/snapshot': (data: import('/lib/protocol.js').GitStatus | null) => string,
- *   'diagnostics/snapshot': (data: import('/lib/protocol.js').DiagnosticsSnapshot) => string,
- *   'validation/snapshot': (data: import('/lib/protocol.js').ValidationSnapshot) => string,
+ *   'git/snapshot': (data: import('/lib/protocol/index.js').GitStatus | null) => string,
+ *   'diagnostics/snapshot': (data: import('/lib/protocol/index.js').DiagnosticsSnapshot) => string,
+ *   'validation/snapshot': (data: import('/lib/protocol/index.js').ValidationSnapshot) => string,
  * }} Summaries
  */
 
@@ -97,7 +97,7 @@ export function summarize(message) {
 const searchName = (/** @type {{ searchId: string, query?: string }} */ data) =>
   data.query === undefined ? data.searchId : JSON.stringify(data.query);
 
-function describeGitStatus(/** @type {import('/lib/protocol.js').GitStatus} */ status) {
+function describeGitStatus(/** @type {import('/lib/protocol/index.js').GitStatus} */ status) {
   const changed = new Set([
     ...status.staged,
     ...status.modified,

@@ -6,7 +6,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { FileEventData, FileEventKind, FilesBatchData } from '../../protocol.js';
+import type { FileEventData, FileEventKind, FilesBatchData } from '../../protocol/index.js';
 import type { ChannelEvent, ChannelPoint, SidecarBackend } from '../backend.js';
 import { answer, BoundedText, plural } from '../format.js';
 

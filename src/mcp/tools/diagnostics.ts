@@ -12,7 +12,7 @@ import type {
   DiagnosticsFileEntry,
   DiagnosticsSnapshot,
   DiagnosticsSummary,
-} from '../../protocol.js';
+} from '../../protocol/index.js';
 import type { SidecarBackend } from '../backend.js';
 import {
   answer,

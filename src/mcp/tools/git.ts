@@ -1,7 +1,7 @@
 /** `git_status`, `git_diff` and `git_log`: the git source's answers, sized for a model. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { GitStatus } from '../../protocol.js';
+import type { GitStatus } from '../../protocol/index.js';
 import type { SidecarBackend } from '../backend.js';
 import { answer, BoundedText, clip, MAX_ANSWER_CHARS, plural, workspacePath } from '../format.js';
 

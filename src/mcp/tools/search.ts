@@ -4,7 +4,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { SearchDoneData, SearchMatch } from '../../protocol.js';
+import type { SearchDoneData, SearchMatch } from '../../protocol/index.js';
 import type { ChannelEvent, SidecarBackend } from '../backend.js';
 import { answer, BoundedText, clip, location, plural } from '../format.js';
 import { progressReporter } from '../progress.js';

@@ -6,16 +6,16 @@
 
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext } from '../../core/source.js';
 import type {
   AiChunkData,
   AiErrorData,
   AiEventKind,
   AiModelsResult,
   ErrorBody,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import type { Source, SourceContext } from '../source.js';
+} from '../../protocol/index.js';
 import { type ChatStreamWriter, runChat } from './chat-run.js';
 import { checkProducerEvent } from './producer-guard.js';
 import {
@@ -52,12 +52,14 @@ const modelsParams = z
 /** How often silent streams are looked for, as a share of the timeout. */
 const SWEEPS_PER_TIMEOUT = 4;
 
-export function createAiSource(options: ResolvedAiOptions = resolveAiOptions()): Source {
+export function createAiSource(
+  options: ResolvedAiOptions = resolveAiOptions(),
+): Source<'ai-response'> {
   const streams = createStreamRegistry(options);
   const redact = createRedactor(options.secrets);
   /** Running `ai.chat` calls, by stream id. */
   const chats = new Map<string, AbortController>();
-  let ctx: SourceContext | undefined;
+  let ctx: SourceContext<'ai-response'> | undefined;
   let stopListening: (() => void) | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
 

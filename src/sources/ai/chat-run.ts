@@ -4,8 +4,8 @@
  * aborted it (`ai.cancel`, the silence timeout, shutdown) has already ended the stream.
  */
 
-import type { Logger } from '../../logger.js';
-import type { AiDoneData, ErrorBody } from '../../protocol.js';
+import type { Logger } from '../../core/logger.js';
+import type { AiDoneData, ErrorBody } from '../../protocol/index.js';
 import type { ResolvedProvider } from './provider-config.js';
 import { ProviderError } from './provider-error.js';
 import { type ChatRequest, STREAM_CHAT } from './providers/index.js';

@@ -4,8 +4,8 @@
  * `ai.chat` are written only by the sidecar. Nothing is re-ordered: a wrong event is refused.
  */
 
-import type { AiChunkData } from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
+import { SidecarError } from '../../core/errors.js';
+import type { AiChunkData } from '../../protocol/index.js';
 import type { StreamRegistry } from './stream-registry.js';
 
 /**

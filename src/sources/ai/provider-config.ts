@@ -4,7 +4,7 @@
  */
 
 import { z } from 'zod';
-import type { AiProviderInfo, AiProviderType } from '../../protocol.js';
+import type { AiProviderInfo, AiProviderType } from '../../protocol/index.js';
 
 export const PROVIDER_TYPES = [
   'openai-compatible',

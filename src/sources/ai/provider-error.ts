@@ -4,7 +4,7 @@
  * through the redactor: providers echo keys back (OpenAI's 401 names the key it got).
  */
 
-import type { ErrorBody, ErrorCode } from '../../protocol.js';
+import type { ErrorBody, ErrorCode } from '../../protocol/index.js';
 import type { Redact } from './redact.js';
 
 export class ProviderError extends Error {

@@ -4,8 +4,8 @@
  * streams are found in it. Bounded by count and by how long finished streams are kept.
  */
 
-import type { AiChunkData, AiStreamState } from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
+import { SidecarError } from '../../core/errors.js';
+import type { AiChunkData, AiStreamState } from '../../protocol/index.js';
 
 export interface StreamRegistryOptions {
   /** Streams held at once, open or finished. */

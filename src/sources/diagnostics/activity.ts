@@ -8,7 +8,7 @@ import type {
   DiagnosticsActivityData,
   DiagnosticsActivityState,
   DiagnosticsWaitResult,
-} from '../../protocol.js';
+} from '../../protocol/index.js';
 import type { SettleTracker } from './settle-tracker.js';
 
 export interface TrackedServer {

@@ -29,7 +29,7 @@ import {
   type WorkspaceFolder,
   WorkspaceFoldersRequest,
 } from 'vscode-languageserver-protocol/node';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../core/logger.js';
 
 /**
  * No `didChangeWatchedFiles`: servers watch files themselves (tsserver does). Documents are

@@ -4,7 +4,7 @@
  * are cut, and one file carries a bounded number of diagnostics.
  */
 
-import type { Diagnostic, DiagnosticSeverity, Range } from '../../protocol.js';
+import type { Diagnostic, DiagnosticSeverity, Range } from '../../protocol/index.js';
 
 /** The most diagnostics kept for one file from one server. */
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;

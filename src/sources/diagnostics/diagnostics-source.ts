@@ -9,17 +9,16 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { childEnvironment } from '../../core/child-environment.js';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext, SourceEvent } from '../../core/source.js';
 import type {
   Diagnostic,
   DiagnosticsSnapshot,
   FileEventData,
   FileEventKind,
   FilesBatchData,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import { DEFAULTS } from '../../server/options.js';
-import type { Source, SourceContext, SourceEvent } from '../source.js';
+} from '../../protocol/index.js';
 import { type Activity, createActivity } from './activity.js';
 import { toProtocolDiagnostics } from './diagnostic-conversion.js';
 import { createDiagnosticsStore } from './diagnostics-store.js';
@@ -60,10 +59,13 @@ export interface DiagnosticsSourceOptions {
 /** With the project check on, the most edited files tsserver keeps open. */
 const EDITED_FILES_OPEN = 32;
 
+/** What the source is handed: its events are the `diagnostics` channel's. */
+type Context = SourceContext<'diagnostics'>;
+
 /** The longest `diagnostics.wait` may wait. */
 const MAX_WAIT_MS = 10 * 60_000;
 
-export interface DiagnosticsSource extends Source {
+export interface DiagnosticsSource extends Source<'diagnostics'> {
   /** The language servers and their current process ids (for tools and tests). */
   servers(): { name: string; pid: number | undefined }[];
 }
@@ -104,6 +106,12 @@ function sameWithoutHints(a: readonly Diagnostic[], b: readonly Diagnostic[]): b
   return withoutHints(a) === withoutHints(b);
 }
 
+/** What the source uses for an option not given. */
+export const DIAGNOSTICS_DEFAULTS = Object.freeze({
+  /** The most files each language server is given to check. */
+  maxOpenFiles: 2000,
+});
+
 /** One language server and what belongs to it. */
 interface Running {
   spec: LanguageServerSpec;
@@ -122,7 +130,7 @@ interface ProjectCheck {
 
 export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}): DiagnosticsSource {
   const store = createDiagnosticsStore();
-  const maxOpenFiles = options.maxOpenFiles ?? DEFAULTS.maxOpenFiles;
+  const maxOpenFiles = options.maxOpenFiles ?? DIAGNOSTICS_DEFAULTS.maxOpenFiles;
   let running: Running[] = [];
   let unavailableReason: string | undefined = 'the diagnostics source has not started';
   let stopListening: (() => void) | undefined;
@@ -132,7 +140,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
   const reportedVersions = new Map<string, number>();
 
   function publish(
-    ctx: SourceContext,
+    ctx: Context,
     paths: WorkspacePaths,
     server: string,
     uri: string,
@@ -169,7 +177,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
    * Forgets what a server said about `file` (every file when absent): the project check's set
    * takes its place where there is one.
    */
-  function clearServer(ctx: SourceContext, paths: WorkspacePaths, server: string, file?: string) {
+  function clearServer(ctx: Context, paths: WorkspacePaths, server: string, file?: string) {
     const project = running.find((r) => r.spec.name === server)?.project;
     for (const entry of store.filesOf(server, file)) {
       const fallback = file === undefined ? project?.sets.get(entry.uri) : undefined;
@@ -183,7 +191,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
    * adds hints the check does not compute).
    */
   function publishProjectSet(
-    ctx: SourceContext,
+    ctx: Context,
     paths: WorkspacePaths,
     { spec, documents, project }: Running,
     uri: string,
@@ -196,7 +204,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     publish(ctx, paths, spec.name, uri, raw, true);
   }
 
-  function startServer(ctx: SourceContext, paths: WorkspacePaths, spec: LanguageServerSpec) {
+  function startServer(ctx: Context, paths: WorkspacePaths, spec: LanguageServerSpec) {
     const log = ctx.log.child(spec.name);
     const extensions = new Set(spec.extensions);
     const withProject =
@@ -284,7 +292,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
   }
 
   /** Lists the workspace once for every server, then starts them; runs after `start` returns. */
-  async function openWorkspace(ctx: SourceContext, signal: AbortSignal): Promise<void> {
+  async function openWorkspace(ctx: Context, signal: AbortSignal): Promise<void> {
     const endings = new Set(running.flatMap(({ spec }) => spec.extensions));
     const files = await listWorkspaceFiles(ctx.root, endings, signal);
     if (signal.aborted) return;

@@ -9,7 +9,7 @@ import type {
   DiagnosticsFileEntry,
   DiagnosticsSnapshot,
   DiagnosticsSummary,
-} from '../../protocol.js';
+} from '../../protocol/index.js';
 
 export interface DiagnosticsStore {
   /**

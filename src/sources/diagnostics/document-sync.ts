@@ -10,7 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import type { FileEventKind } from '../../protocol.js';
+import type { FileEventKind } from '../../protocol/index.js';
 import type { WorkspacePaths } from './workspace-paths.js';
 
 /** Bigger files are not opened: generated bundles, data. */

@@ -1,5 +1,6 @@
 export {
   createDiagnosticsSource,
+  DIAGNOSTICS_DEFAULTS,
   type DiagnosticsSource,
   type DiagnosticsSourceOptions,
 } from './diagnostics-source.js';

@@ -20,9 +20,9 @@ import {
   type ProtocolConnection,
   ShutdownRequest,
 } from 'vscode-languageserver-protocol/node';
-import type { Logger } from '../../logger.js';
-import type { SourceState } from '../../protocol.js';
-import { VERSION } from '../../version.js';
+import type { Logger } from '../../core/logger.js';
+import { VERSION } from '../../core/version.js';
+import type { SourceState } from '../../protocol/index.js';
 import { answerServerRequests, CLIENT_CAPABILITIES } from './client-protocol.js';
 import type { DocumentSender, DocumentSync } from './document-sync.js';
 import { type ConnectionFault, type LspConnection, startLspProcess } from './lsp-connection.js';

@@ -17,8 +17,8 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { spawnChild } from '../../core/child-process.js';
+import type { Logger } from '../../core/logger.js';
 import { previewValue } from '../../core/value-preview.js';
-import type { Logger } from '../../logger.js';
 import { createMessageGuard, type MessageLimits, ServerOutputError } from './message-guard.js';
 
 export interface LspProcessOptions {

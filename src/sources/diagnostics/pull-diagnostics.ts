@@ -15,7 +15,7 @@ import {
   ResponseError,
   WorkspaceDiagnosticRequest,
 } from 'vscode-languageserver-protocol/node';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../core/logger.js';
 
 export interface PullDiagnosticsOptions {
   connection: ProtocolConnection;

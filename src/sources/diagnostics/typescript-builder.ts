@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FileEventKind } from '../../protocol.js';
+import type { FileEventKind } from '../../protocol/index.js';
 import { createRestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
 import type { SettleTracker } from './settle-tracker.js';
 import type {

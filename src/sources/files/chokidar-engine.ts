@@ -4,7 +4,7 @@
  */
 
 import { watch } from 'chokidar';
-import type { FileEventKind } from '../../protocol.js';
+import type { FileEventKind } from '../../protocol/index.js';
 import { toWatchProblem, type WatchEngine, type WatchEngineOptions } from './watch-engine.js';
 
 const EVENT_KINDS: readonly FileEventKind[] = ['add', 'change', 'unlink', 'addDir', 'unlinkDir'];

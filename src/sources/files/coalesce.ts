@@ -12,7 +12,7 @@
  * event by event; a big one as `batch` events of at most `maxBatchSize` entries each, in order.
  */
 
-import type { FileEventData, FileEventKind, FilesBatchData } from '../../protocol.js';
+import type { FileEventData, FileEventKind, FilesBatchData } from '../../protocol/index.js';
 
 export interface CoalescerTimer {
   set(callback: () => void, ms: number): unknown;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integerSetting } from '../../server/setting-schemas.js';
+import { integerSetting } from '../../core/setting-schemas.js';
 
 /** The `files` section of the settings: which watcher engine, and how it treats symbolic links. */
 export const filesSettingsSchema = z

@@ -11,7 +11,7 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Source, SourceContext } from '../source.js';
+import type { Source, SourceContext } from '../../core/source.js';
 import { FILES_DEFAULTS, type FilesSettings } from './files-settings.js';
 import type { WatchEngineFactory, WatchProblem } from './watch-engine.js';
 import {
@@ -49,7 +49,7 @@ interface WatcherHost {
   stop(): Promise<void>;
 }
 
-export function createFilesSource(options: FilesSourceOptions = {}): Source {
+export function createFilesSource(options: FilesSourceOptions = {}): Source<'files'> {
   let host: WatcherHost | null = null;
   /** Lets `stop()` release a `start()` still waiting for the initial scan. */
   let releaseStart: () => void = () => {};
@@ -62,7 +62,7 @@ export function createFilesSource(options: FilesSourceOptions = {}): Source {
     await current.stop();
   }
 
-  async function start(ctx: SourceContext): Promise<void> {
+  async function start(ctx: SourceContext<'files'>): Promise<void> {
     await stop();
     const settings: WatchSessionSettings = {
       root: ctx.root,

@@ -4,7 +4,7 @@
  * initial scan as `add`s before `start()` resolves, and errors that do not stop it.
  */
 
-import type { FileEventKind } from '../../protocol.js';
+import type { FileEventKind } from '../../protocol/index.js';
 
 export type EngineName = 'chokidar' | 'native';
 

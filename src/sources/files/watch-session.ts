@@ -11,7 +11,7 @@ import type {
   FileEventKind,
   FilesBatchData,
   FilesReadyData,
-} from '../../protocol.js';
+} from '../../protocol/index.js';
 import { type Coalescer, createCoalescer } from './coalesce.js';
 import { chooseEngine, type EngineSetting } from './engine-choice.js';
 import { createIgnoreFilter } from './gitignore.js';

@@ -5,7 +5,7 @@
  */
 
 import { type SimpleGit, simpleGit } from 'simple-git';
-import { childEnvironment } from '../child-environment.js';
+import { childEnvironment } from '../../core/child-environment.js';
 
 export interface GitClientOptions {
   /** Where git runs: the workspace root. */

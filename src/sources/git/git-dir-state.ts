@@ -5,7 +5,7 @@
 
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GitOperation } from '../../protocol.js';
+import type { GitOperation } from '../../protocol/index.js';
 
 /**
  * Marker files of an operation in progress, checked in this order. `rebase-apply/rebasing`

@@ -5,10 +5,10 @@
 
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod, type MethodDefinition, noParams } from '../../core/methods.js';
 import { previewValue } from '../../core/value-preview.js';
-import type { GitStatus, MethodResult } from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod, type MethodDefinition, noParams } from '../../server/methods.js';
+import type { GitStatus, MethodResult } from '../../protocol/index.js';
 import type { GitClient } from './git-client.js';
 
 /** What the methods need from a running git source. */

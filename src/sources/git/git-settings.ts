@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integerSetting } from '../../server/setting-schemas.js';
+import { integerSetting } from '../../core/setting-schemas.js';
 
 /** The `git` section of the settings: how the git source refreshes and caps diffs. */
 export const gitSettingsSchema = z

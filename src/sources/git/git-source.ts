@@ -5,9 +5,9 @@
  * `.git` appears later, comes alive on its own.
  */
 
-import type { FileEventData, FilesBatchData, GitStatus } from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import type { Source, SourceContext, SourceEvent } from '../source.js';
+import { SidecarError } from '../../core/errors.js';
+import type { Source, SourceContext, SourceEvent } from '../../core/source.js';
+import type { FileEventData, FilesBatchData, GitStatus } from '../../protocol/index.js';
 import { createGitClient, describeGitError, type GitClient } from './git-client.js';
 import { isIndexLocked } from './git-dir-state.js';
 import { createGitMethods } from './git-methods.js';
@@ -66,9 +66,9 @@ interface Session {
   firstReadingKnown: () => void;
 }
 
-export function createGitSource(options: GitSourceOptions = {}): Source {
+export function createGitSource(options: GitSourceOptions = {}): Source<'git'> {
   const settings = { ...GIT_SOURCE_DEFAULTS, ...definedOnly(options) };
-  let ctx: SourceContext | null = null;
+  let ctx: SourceContext<'git'> | null = null;
   let git: GitClient | null = null;
   let session: Session | null = null;
   let unavailableReason = 'the git source has not started';
@@ -260,7 +260,7 @@ export function createGitSource(options: GitSourceOptions = {}): Source {
     return session !== null;
   }
 
-  function followFiles(context: SourceContext): () => void {
+  function followFiles(context: SourceContext<'git'>): () => void {
     return context.onEvent('files', (event: SourceEvent) => {
       if (session && changesWorkingTree(event)) session.scheduler.request();
     });

@@ -3,7 +3,7 @@
  * in the order they are sent. Pure, so the rules are easy to test and to read.
  */
 
-import type { GitBranchData, GitCommitData, GitStatus } from '../../protocol.js';
+import type { GitBranchData, GitCommitData, GitStatus } from '../../protocol/index.js';
 import type { StatusReading } from './status-reader.js';
 
 export type GitChange =

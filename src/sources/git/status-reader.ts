@@ -6,7 +6,7 @@
  */
 
 import { posix } from 'node:path';
-import type { GitStatus } from '../../protocol.js';
+import type { GitStatus } from '../../protocol/index.js';
 import type { GitClient } from './git-client.js';
 import { detectOperation } from './git-dir-state.js';
 import { parsePorcelainV2 } from './porcelain.js';

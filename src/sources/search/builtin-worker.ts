@@ -7,7 +7,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import type { SearchMatch } from '../../protocol.js';
+import type { SearchMatch } from '../../protocol/index.js';
 import { createFileSearcher, searchableBytes } from './file-searcher.js';
 import { walkFiles } from './file-walker.js';
 import type { QueryPlan } from './query-plan.js';

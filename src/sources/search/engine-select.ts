@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative } from 'node:path';
-import { childEnvironment } from '../child-environment.js';
+import { childEnvironment } from '../../core/child-environment.js';
 import { createBuiltinEngine } from './builtin-engine.js';
 import type { SearchEngine } from './engine.js';
 import { createRipgrepEngine } from './ripgrep-engine.js';

@@ -4,7 +4,7 @@
  * engines are interchangeable.
  */
 
-import type { SearchEngineName, SearchMatch } from '../../protocol.js';
+import type { SearchEngineName, SearchMatch } from '../../protocol/index.js';
 import type { QueryPlan } from './query-plan.js';
 
 export interface EngineRequest {

@@ -11,7 +11,7 @@
  *   each candidate line alone for the exact matches.
  */
 
-import type { SearchMatch } from '../../protocol.js';
+import type { SearchMatch } from '../../protocol/index.js';
 import {
   byteSource,
   type Hit,

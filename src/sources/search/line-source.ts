@@ -4,7 +4,7 @@
  * context lines (ripgrep's rules: up to N lines each side, never a matching line).
  */
 
-import type { SearchMatch } from '../../protocol.js';
+import type { SearchMatch } from '../../protocol/index.js';
 import { buildResult, decodeBytesReporting, type Range } from './line-text.js';
 
 /** A matching line: where it is, its text (no terminator) and the ranges in that text. */

@@ -8,7 +8,7 @@
  * becomes U+FFFD only in what is sent.
  */
 
-import type { SearchMatch } from '../../protocol.js';
+import type { SearchMatch } from '../../protocol/index.js';
 
 /** The longest `text` sent for one line; longer lines are cut to a window around the match. */
 export const MAX_LINE_TEXT = 1000;

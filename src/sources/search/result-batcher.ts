@@ -4,7 +4,7 @@
  * client neither gets one message per match nor one giant message at the end.
  */
 
-import type { SearchMatch } from '../../protocol.js';
+import type { SearchMatch } from '../../protocol/index.js';
 
 export interface ResultBatcherOptions {
   emit(results: SearchMatch[]): void;

@@ -11,7 +11,7 @@
  */
 
 import { type Child, spawnChild } from '../../core/child-process.js';
-import type { SearchMatch } from '../../protocol.js';
+import type { SearchMatch } from '../../protocol/index.js';
 import { createIgnoreFilter } from '../files/gitignore.js';
 import type { EngineOutcome, EngineRequest, EngineRun, SearchEngine } from './engine.js';
 import { createRipgrepOutput } from './ripgrep-output.js';

@@ -5,7 +5,7 @@
  * attaches context lines to their match.
  */
 
-import type { SearchMatch } from '../../protocol.js';
+import type { SearchMatch } from '../../protocol/index.js';
 import {
   buildResult,
   byteOffsetsToUnits,

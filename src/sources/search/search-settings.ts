@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integerSetting } from '../../server/setting-schemas.js';
+import { integerSetting } from '../../core/setting-schemas.js';
 
 /** The `search` section of the settings: the engine and the limits of each search. */
 export const searchSettingsSchema = z

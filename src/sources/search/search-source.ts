@@ -5,16 +5,18 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext } from '../../core/source.js';
 import type {
+  EventData,
+  EventName,
   SearchDoneData,
   SearchEngineName,
   SearchMatch,
   SearchProgressData,
   SearchResultsData,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import type { Source, SourceContext } from '../source.js';
+} from '../../protocol/index.js';
 import type { EngineOutcome, EngineRun, SearchEngine } from './engine.js';
 import { type EngineChoice, selectEngine } from './engine-select.js';
 import { createFileCountCache, fileCountKey } from './file-count-cache.js';
@@ -58,7 +60,7 @@ export interface RunningSearch {
   pid: number | undefined;
 }
 
-export interface SearchSource extends Source {
+export interface SearchSource extends Source<'search'> {
   /** The searches in flight (for tests and diagnostics). */
   running(): RunningSearch[];
 }
@@ -85,14 +87,14 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
   const maxResultsDefault = options.maxResults ?? SEARCH_DEFAULTS.maxResults;
   const maxFileSize = options.maxFileSize ?? SEARCH_DEFAULTS.maxFileSize;
   const perClient = options.maxConcurrentPerClient ?? SEARCH_DEFAULTS.maxConcurrentPerClient;
-  let ctx: SourceContext | null = null;
+  let ctx: SourceContext<'search'> | null = null;
   let engine: SearchEngine | null = null;
   let unavailableReason = 'the search source is not running';
   let stopListening: (() => void)[] = [];
   const searches = new Map<string, ActiveSearch>();
   const fileCounts = createFileCountCache();
 
-  function emitSafely(event: 'progress' | 'results' | 'done', data: unknown): void {
+  function emitSafely<E extends EventName<'search'>>(event: E, data: EventData<'search', E>): void {
     try {
       ctx?.emit(event, data);
     } catch (error) {
@@ -255,10 +257,10 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
             // File counts hold only while the files source reports every change.
             const { name, state } = event.data as { name?: string; state?: string };
             if (name === 'files') fileCounts.setWatching(state === 'running');
-            return;
           }
-          if (event.event !== 'disconnected') return;
-          const { clientId } = event.data as { clientId?: string };
+        }),
+        // A search outlives its `search.start`: it ends when its client goes.
+        context.onClientGone((clientId) => {
           for (const search of searches.values()) {
             if (search.clientId === clientId) cancelSearch(search.searchId);
           }

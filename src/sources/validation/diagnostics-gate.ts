@@ -4,8 +4,8 @@
  * moment as tsserver does. Without a diagnostics source there are no such events: nothing waits.
  */
 
-import type { Channel, DiagnosticsActivityData } from '../../protocol.js';
-import type { SourceEvent } from '../source.js';
+import type { SourceEvent } from '../../core/source.js';
+import type { Channel, DiagnosticsActivityData } from '../../protocol/index.js';
 
 export interface DiagnosticsGate {
   /** Resolves once the language servers are idle, `maxWaitMs` has passed, or `signal` aborts. */

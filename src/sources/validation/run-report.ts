@@ -1,6 +1,6 @@
 /** Turns a finished validator process into the `complete` event's data. */
 
-import type { ValidationCompleteData, ValidationProblem } from '../../protocol.js';
+import type { ValidationCompleteData, ValidationProblem } from '../../protocol/index.js';
 import { stripAnsi } from './matchers/common.js';
 import type { ProblemMatcher, WorkspacePaths } from './matchers/index.js';
 import type { ProcessResult } from './process-runner.js';

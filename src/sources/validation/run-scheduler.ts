@@ -5,7 +5,7 @@
  * already waiting joins the waiting run, which will see the newest files anyway.
  */
 
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../core/logger.js';
 
 export interface ScheduledRun {
   tool: string;

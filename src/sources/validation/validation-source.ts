@@ -6,16 +6,16 @@
 
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { SidecarError } from '../../core/errors.js';
+import { defineMethod } from '../../core/methods.js';
+import type { Source, SourceContext, SourceEvent } from '../../core/source.js';
 import type {
   FileEventData,
   FilesBatchData,
   ValidationCompleteData,
   ValidationSnapshot,
   ValidationStartedData,
-} from '../../protocol.js';
-import { SidecarError } from '../../server/errors.js';
-import { defineMethod } from '../../server/methods.js';
-import type { Source, SourceContext, SourceEvent } from '../source.js';
+} from '../../protocol/index.js';
 import { DETECTED_TYPE_CHECK, detectValidators } from './auto-detect.js';
 import { resolveCommand } from './command-resolver.js';
 import { createDiagnosticsGate, type DiagnosticsGate } from './diagnostics-gate.js';
@@ -57,7 +57,7 @@ const runParams = z
 
 export function createValidationSource(
   options: ResolvedValidationOptions = resolveValidationOptions(undefined),
-): Source {
+): Source<'validation'> {
   let session: ValidationSession | null = null;
   /** Tool → the run in progress. */
   const running = new Map<string, string>();
@@ -65,7 +65,7 @@ export function createValidationSource(
   const results = new Map<string, ValidationCompleteData>();
   let runCount = 0;
 
-  async function start(ctx: SourceContext): Promise<void> {
+  async function start(ctx: SourceContext<'validation'>): Promise<void> {
     await stop();
     results.clear();
     const detected = options.validators === null;
@@ -231,7 +231,7 @@ function changedFiles(event: SourceEvent): string[] {
  * run is the source itself unavailable.
  */
 function reportAvailability(
-  ctx: SourceContext,
+  ctx: SourceContext<'validation'>,
   detected: boolean,
   ready: Map<string, ReadyValidator>,
   unavailable: Map<string, string>,

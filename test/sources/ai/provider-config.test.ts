@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOptions, parseSettings } from '../../../src/server/options.js';
+import { normalizeOptions, parseSettings } from '../../../src/app/options.js';
 import {
   AI_DEFAULTS,
   describeProvider,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
-import type { Logger } from '../../../src/logger.js';
+import type { Logger } from '../../../src/core/logger.js';
 import {
   answerServerRequests,
   settingAt,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../../src/protocol.js';
+import type { Diagnostic } from '../../../src/protocol/index.js';
 import { createDiagnosticsStore } from '../../../src/sources/diagnostics/diagnostics-store.js';
 
 const at = (line: number, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import type { Sidecar } from '../../../src/app/sidecar.js';
 import type {
   DiagnosticsSnapshot,
   DiagnosticsUpdatedData,
@@ -11,8 +12,7 @@ import type {
   ServerMessage,
   SnapshotMessage,
   SourceStateData,
-} from '../../../src/protocol.js';
-import type { Sidecar } from '../../../src/server/sidecar.js';
+} from '../../../src/protocol/index.js';
 import {
   createDiagnosticsSource,
   type DiagnosticsSource,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FileEventData, FileEventKind, FilesBatchData } from '../../../src/protocol.js';
+import type { FileEventData, FileEventKind, FilesBatchData } from '../../../src/protocol/index.js';
 import {
   type CoalescerOptions,
   createCoalescer,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SidecarError } from '../../../src/server/errors.js';
+import { SidecarError } from '../../../src/core/errors.js';
 import { parseLog, workspacePath } from '../../../src/sources/git/git-methods.js';
 
 describe('workspacePath', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GitStatus } from '../../../src/protocol.js';
+import type { GitStatus } from '../../../src/protocol/index.js';
 import { changesBetween } from '../../../src/sources/git/status-changes.js';
 import type { HeadCommit, StatusReading } from '../../../src/sources/git/status-reader.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SearchMatch } from '../../../src/protocol.js';
+import type { SearchMatch } from '../../../src/protocol/index.js';
 import { createResultBatcher } from '../../../src/sources/search/result-batcher.js';
 
 const result = (line: number, text = 'x'): SearchMatch => ({

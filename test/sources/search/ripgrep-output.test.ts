@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchMatch } from '../../../src/protocol.js';
+import type { SearchMatch } from '../../../src/protocol/index.js';
 import { createRipgrepOutput } from '../../../src/sources/search/ripgrep-output.js';
 import { makeTempDir } from '../../support/server.js';
 import { writeTree } from './support.js';

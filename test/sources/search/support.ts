@@ -1,6 +1,6 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { SearchMatch } from '../../../src/protocol.js';
+import type { SearchMatch } from '../../../src/protocol/index.js';
 import type { EngineOutcome, SearchEngine } from '../../../src/sources/search/engine.js';
 import { planQuery } from '../../../src/sources/search/query-plan.js';
 import { searchStartParams } from '../../../src/sources/search/search-params.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Channel } from '../../../src/protocol.js';
-import type { SourceEvent } from '../../../src/sources/source.js';
+import type { SourceEvent } from '../../../src/core/source.js';
+import type { Channel } from '../../../src/protocol/index.js';
 import { createDiagnosticsGate } from '../../../src/sources/validation/diagnostics-gate.js';
 
 /** An onEvent that lets the test send `system` events. */

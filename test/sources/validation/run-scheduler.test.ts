@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../../src/core/logger.js';
 import {
   createRunScheduler,
   type RunScheduler,
@@ -83,25 +83,38 @@ describe('the run scheduler', () => {
   });
 
   it('runs once after a burst of debounced requests', async () => {
-    const { scheduler: runs, executions } = scheduler(1);
-    for (let i = 0; i < 5; i++) runs.requestDebounced('tsc', 'change', 30);
-    await waitFor(() => executions.length === 1, { message: 'one run' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(executions).toHaveLength(1);
-    expect(executions[0]).toMatchObject({ tool: 'tsc', trigger: 'change' });
+    vi.useFakeTimers();
+    try {
+      const { scheduler: runs, executions } = scheduler(1);
+      for (let i = 0; i < 5; i++) runs.requestDebounced('tsc', 'change', 30);
+      await vi.advanceTimersByTimeAsync(29);
+      expect(executions).toHaveLength(0);
+      // Every debounce has long run out: the burst made one run, and no more.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(executions).toHaveLength(1);
+      expect(executions[0]).toMatchObject({ tool: 'tsc', trigger: 'change' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops: cancels what runs, drops what waits and pending debounces', async () => {
-    const { scheduler: runs, executions } = scheduler(1);
-    runs.request('tsc', 'start');
-    runs.request('eslint', 'start');
-    runs.requestDebounced('test', 'change', 10);
-    await runs.stop();
-    expect(executions).toHaveLength(1);
-    expect(executions[0]).toMatchObject({ ended: true });
-    expect(executions[0]!.signal.aborted).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(executions).toHaveLength(1);
-    expect(() => runs.request('tsc', 'request')).toThrow(/stopped/);
+    vi.useFakeTimers();
+    try {
+      const { scheduler: runs, executions } = scheduler(1);
+      runs.request('tsc', 'start');
+      runs.request('eslint', 'start');
+      runs.requestDebounced('test', 'change', 10);
+      await runs.stop();
+      expect(executions).toHaveLength(1);
+      expect(executions[0]).toMatchObject({ ended: true });
+      expect(executions[0]!.signal.aborted).toBe(true);
+      // The debounce it dropped would have fired after 10 ms: let every timer run out.
+      await vi.runAllTimersAsync();
+      expect(executions).toHaveLength(1);
+      expect(() => runs.request('tsc', 'request')).toThrow(/stopped/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

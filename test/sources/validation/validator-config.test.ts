@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { normalizeOptions, parseSettings } from '../../../src/server/options.js';
+import { normalizeOptions, parseSettings } from '../../../src/app/options.js';
 import { resolveValidationOptions } from '../../../src/sources/validation/validator-config.js';
 
 const inConfig = (key: string) => `"${key}" in sidecar.config.json`;

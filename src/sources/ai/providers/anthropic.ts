@@ -4,7 +4,7 @@
  * usage), message_stop, or error.
  */
 
-import type { AiUsage } from '../../../protocol.js';
+import type { AiUsage } from '../../../protocol/index.js';
 import { endpoint } from '../provider-config.js';
 import { errorFromStreamEvent, incompleteStream } from '../provider-error.js';
 import { parseEventJson, postAndReadEvents } from './http.js';

@@ -1,4 +1,4 @@
-import type { AiProviderType } from '../../../protocol.js';
+import type { AiProviderType } from '../../../protocol/index.js';
 import { streamAnthropic } from './anthropic.js';
 import { streamOpenAiCompatible } from './openai-compatible.js';
 import type { StreamChat } from './types.js';

@@ -4,7 +4,7 @@
  * `stream: true`; the answer is `chat.completion.chunk` events ending with `data: [DONE]`.
  */
 
-import type { AiUsage } from '../../../protocol.js';
+import type { AiUsage } from '../../../protocol/index.js';
 import { endpoint } from '../provider-config.js';
 import { errorFromStreamEvent, incompleteStream } from '../provider-error.js';
 import { parseEventJson, postAndReadEvents } from './http.js';

@@ -1,4 +1,4 @@
-import type { AiChatMessage, AiUsage } from '../../../protocol.js';
+import type { AiChatMessage, AiUsage } from '../../../protocol/index.js';
 import type { ResolvedProvider } from '../provider-config.js';
 import type { Redact } from '../redact.js';
 

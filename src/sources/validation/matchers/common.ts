@@ -2,7 +2,7 @@
 
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { DiagnosticSeverity, ValidationProblem } from '../../../protocol.js';
+import type { DiagnosticSeverity, ValidationProblem } from '../../../protocol/index.js';
 
 /** What a validator printed, decoded. */
 export interface ToolOutput {

@@ -4,7 +4,7 @@
  * empty, or whose file is outside the workspace, is skipped.
  */
 
-import type { ValidationProblem } from '../../../protocol.js';
+import type { ValidationProblem } from '../../../protocol/index.js';
 import type { CustomMatcherConfig } from '../validator-config.js';
 import { outputLines, type ProblemMatcher, toPosition, toSeverity } from './common.js';
 

@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import type { ValidationProblem } from '../../../protocol.js';
+import type { ValidationProblem } from '../../../protocol/index.js';
 import type { ProblemMatcher } from './common.js';
 
 const position = z.number().int().positive().optional().catch(undefined);

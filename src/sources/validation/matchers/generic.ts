@@ -4,7 +4,7 @@
  * column is then 1 and the severity `error`, and whatever follows the position is the message.
  */
 
-import type { ValidationProblem } from '../../../protocol.js';
+import type { ValidationProblem } from '../../../protocol/index.js';
 import { outputLines, type ProblemMatcher, toPosition, toSeverity } from './common.js';
 
 const GENERIC =

@@ -12,7 +12,7 @@
  * problems in a file; the run's `error` reports them when nothing else explains a failure.
  */
 
-import type { ValidationProblem } from '../../../protocol.js';
+import type { ValidationProblem } from '../../../protocol/index.js';
 import { outputLines, type ProblemMatcher, toPosition, toSeverity } from './common.js';
 
 const PLAIN =

@@ -1,0 +1,169 @@
+/**
+ * The project-wide TypeScript check beside tsserver, through the real TypeScript path: an
+ * importer of an edited file gets its error (and loses it once fixed) without ever being opened
+ * in tsserver; the settled signal waits for the check; one check runs at a time.
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type {
+  DiagnosticsActivityData,
+  DiagnosticsSnapshot,
+  DiagnosticsWaitResult,
+  EventMessage,
+  ServerMessage,
+} from '../../../src/protocol/index.js';
+import {
+  type DiagnosticsHarness,
+  useDiagnosticsHarness,
+  useTempWorkspaces,
+} from '../../sources/diagnostics/harness.js';
+import { waitFor } from '../../support/server.js';
+
+const SLOW = { timeoutMs: 60_000 };
+const TEST_TIMEOUT = 120_000;
+
+const CORE = 'export interface Item {\n  id: number;\n}\n';
+const BROKEN_CORE = 'export interface Item {\n  id: string;\n}\n';
+const importer = (n: number) =>
+  `import type { Item } from './core.js';\n\nexport const item${n}: Item = { id: ${n} };\n`;
+
+const FILES: Record<string, string> = {
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', noEmit: true },
+  }),
+  'core.ts': CORE,
+  'a.ts': importer(1),
+  'b.ts': importer(2),
+  'seeded.ts': `export const seeded: number = 'wrong';\n`,
+};
+
+const workspace = useTempWorkspaces();
+const start = useDiagnosticsHarness();
+
+let waits = 0;
+
+/** `diagnostics.wait`, answered however long the check takes on a busy machine. */
+async function settle(h: DiagnosticsHarness, files?: string[]): Promise<DiagnosticsWaitResult> {
+  const id = `wait${++waits}`;
+  h.client.send({
+    type: 'request',
+    id,
+    method: 'diagnostics.wait',
+    params: { files, timeoutMs: 90_000 },
+  });
+  const answered = () =>
+    h.client.messages.find(
+      (m): m is Extract<ServerMessage, { type: 'response' }> =>
+        m.type === 'response' && m.id === id,
+    );
+  await waitFor(() => answered() !== undefined, {
+    timeoutMs: 100_000,
+    message: 'diagnostics.wait',
+  });
+  return answered()!.result as DiagnosticsWaitResult;
+}
+
+const errorsIn = (snapshot: DiagnosticsSnapshot, file: string) =>
+  snapshot.files
+    .filter((entry) => entry.file === file)
+    .flatMap((entry) => entry.diagnostics.filter((d) => d.severity === 'error'));
+
+describe('the TypeScript project check', () => {
+  it(
+    'brings an importer the error an edit of the imported file causes, and clears it once fixed',
+    async () => {
+      const root = await workspace(FILES);
+      const h = await start(root);
+      const settled = await settle(h);
+      expect(settled.settled).toBe(true);
+      // The first picture covers every file, though tsserver has none open.
+      let snapshot = await h.request<DiagnosticsSnapshot>('diagnostics.get');
+      expect(snapshot.files.map((entry) => entry.file)).toEqual(['seeded.ts']);
+      expect(errorsIn(snapshot, 'seeded.ts')[0]).toMatchObject({ code: 2322 });
+      expect(h.latest('seeded.ts')?.server).toBe('typescript');
+      expect(h.states('diagnostics:typescript-project').at(-1)?.state).toBe('running');
+
+      await writeFile(join(root, 'core.ts'), BROKEN_CORE);
+      await waitFor(() => h.latest('a.ts') !== undefined && h.latest('b.ts') !== undefined, {
+        ...SLOW,
+        message: 'the importers to report the error',
+      });
+      for (const file of ['a.ts', 'b.ts']) {
+        expect(h.latest(file)).toMatchObject({ server: 'typescript' });
+        expect(h.latest(file)!.diagnostics).toEqual([
+          expect.objectContaining({
+            severity: 'error',
+            code: 2322,
+            message: "Type 'number' is not assignable to type 'string'.",
+          }),
+        ]);
+      }
+      // One entry per file: the check and tsserver never report the same file twice.
+      snapshot = await h.request<DiagnosticsSnapshot>('diagnostics.get');
+      expect(snapshot.files.map((entry) => `${entry.file} ${entry.server}`)).toEqual([
+        'a.ts typescript',
+        'b.ts typescript',
+        'seeded.ts typescript',
+      ]);
+
+      await writeFile(join(root, 'core.ts'), CORE);
+      await waitFor(
+        () =>
+          h.latest('a.ts')?.diagnostics.length === 0 && h.latest('b.ts')?.diagnostics.length === 0,
+        { ...SLOW, message: 'the importers to clear' },
+      );
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'is checking until the check of a change has ended, and diagnostics.wait waits for it',
+    async () => {
+      const root = await workspace(FILES);
+      const h = await start(root);
+      await settle(h);
+      const before = h.updates().length;
+      // Written, and waited for at once: the wait must not resolve before the importers'
+      // errors are in.
+      await writeFile(join(root, 'core.ts'), BROKEN_CORE);
+      const result = await settle(h, ['a.ts']);
+      expect(result).toMatchObject({ settled: true, pending: [] });
+      const after = h.updates().slice(before);
+      expect(after.map((update) => update.file).sort()).toEqual(['a.ts', 'b.ts']);
+      // The system signal went to checking for the change and came back to idle after it.
+      const activities = h.client.messages
+        .filter(
+          (m): m is EventMessage =>
+            m.type === 'event' && m.channel === 'system' && m.event === 'diagnostics',
+        )
+        .map((m) => m.data as DiagnosticsActivityData);
+      expect(activities.at(-1)?.state).toBe('idle');
+      expect(activities.some((a) => a.state === 'checking')).toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'runs one check at a time: saves in quick succession end in the last text’s result',
+    async () => {
+      const root = await workspace(FILES);
+      const h = await start(root);
+      await settle(h);
+      for (let i = 0; i < 5; i++) {
+        await writeFile(join(root, 'core.ts'), i % 2 === 0 ? BROKEN_CORE : CORE);
+      }
+      await writeFile(join(root, 'core.ts'), BROKEN_CORE);
+      const result = await settle(h, ['core.ts']);
+      expect(result.settled).toBe(true);
+      const snapshot = await h.request<DiagnosticsSnapshot>('diagnostics.get');
+      expect(errorsIn(snapshot, 'a.ts')).toHaveLength(1);
+      expect(errorsIn(snapshot, 'b.ts')).toHaveLength(1);
+      // The check's worker is part of this process: no second type-checking process was
+      // started beside tsserver.
+      expect(h.source.servers().map((server) => server.name)).toEqual(['typescript']);
+    },
+    TEST_TIMEOUT,
+  );
+});
