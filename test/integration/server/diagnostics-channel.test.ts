@@ -92,10 +92,8 @@ describe('the diagnostics channel with typescript-language-server', () => {
       expect(snapshot.summary.errors).toBe(1);
       const one = await h.request<DiagnosticsSnapshot>('diagnostics.get', { file: 'src/view.ts' });
       expect(one.files[0]!.diagnostics).toEqual(snapshot.files[0]!.diagnostics);
-      // The server's "Initializing JS/TS language features" progress was forwarded on system.
-      expect(h.states('diagnostics:typescript').map((s) => s.message)).toContainEqual(
-        expect.stringMatching(/^Initializing JS\/TS language features/),
-      );
+      // The project-wide check that found it reports its own state on system.
+      expect(h.states('diagnostics:typescript-project').length).toBeGreaterThan(0);
     },
     STEP_TIMEOUT,
   );
@@ -189,8 +187,13 @@ describe('the diagnostics channel with typescript-language-server', () => {
     'stops the server and its tsserver processes when the sidecar closes',
     async () => {
       const pid = h.source.servers()[0]!.pid!;
-      // The group holds the language server and the tsserver processes it started.
-      expect(processGroupMembers(pid).length).toBeGreaterThan(1);
+      // tsserver starts with the first file the server opens: an edited one.
+      await writeFile(join(root, 'src', 'clean.ts'), 'export const ok = 2;\n');
+      // The group then holds the language server and the tsserver processes it started.
+      await waitFor(() => processGroupMembers(pid).length > 1, {
+        ...SLOW,
+        message: 'tsserver to start in the language server process group',
+      });
       await h.close();
       // SIGKILL is delivered at once, but a process takes a moment to be gone.
       await waitFor(() => processGroupMembers(pid).length === 0, {

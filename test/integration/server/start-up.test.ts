@@ -158,13 +158,16 @@ describe('a client that connects while the sources start', () => {
     const root = await makeRepository();
     commitFile(root, 'README.md', 'hello\n', 'first commit');
     const git = held(createGitSource());
+    // The files source is held too, so its `ready` comes after the subscribe, whatever the load.
+    const filesSource = held(createFilesSource());
     const { client, started } = await connectWhileStarting(
-      { root, sources: [git.source, createFilesSource()] },
-      [git],
+      { root, sources: [git.source, filesSource.source] },
+      [git, filesSource],
     );
     client.send({ type: 'subscribe', id: 'sub', channels: ['git', 'files', 'system'] });
     const status = request(client, 'git.status');
     await handled(client);
+    filesSource.release();
     git.release();
     await started;
 
@@ -175,8 +178,10 @@ describe('a client that connects while the sources start', () => {
     // The first status was emitted while the subscribe waited: the snapshot holds it.
     expect(snapshot.seq).toBeGreaterThanOrEqual(1);
     // What the other channels sent meanwhile arrives once each, in order.
-    const files = messagesOf(client, 'files');
-    expect(files.filter((m) => m.type === 'event' && m.event === 'ready')).toHaveLength(1);
+    const readies = () =>
+      messagesOf(client, 'files').filter((m) => m.type === 'event' && m.event === 'ready');
+    await waitFor(() => readies().length > 0, { message: "the files source's ready" });
+    expect(readies()).toHaveLength(1);
     const system = messagesOf(client, 'system').map((m) => m.seq);
     expect(system).toEqual([...new Set(system)].sort((a, b) => a - b));
     const gitStates = messagesOf(client, 'system')
