@@ -3,8 +3,10 @@
  * suits small and medium trees. The initial scan comes as chokidar's own `add`s.
  */
 
+import { lstatSync } from 'node:fs';
 import { watch } from 'chokidar';
 import type { FileEventKind } from '../../protocol/index.js';
+import { guardStaleRemovals, type PathProbe } from './stale-removals.js';
 import { toWatchProblem, type WatchEngine, type WatchEngineOptions } from './watch-engine.js';
 
 const EVENT_KINDS: readonly FileEventKind[] = ['add', 'change', 'unlink', 'addDir', 'unlinkDir'];
@@ -23,8 +25,10 @@ export function createChokidarEngine(options: WatchEngineOptions): WatchEngine {
     atomic: true,
     followSymlinks: options.followSymlinks,
   });
+  // Chokidar may report a file that is still there as removed (see stale-removals.ts).
+  const onEvent = guardStaleRemovals(options.onEvent, probePath);
   for (const event of EVENT_KINDS) {
-    watcher.on(event, (path: string) => options.onEvent(event, path));
+    watcher.on(event, (path: string) => onEvent(event, path));
   }
   watcher.on('error', (error: unknown) => options.onError(toWatchProblem(error)));
 
@@ -34,3 +38,12 @@ export function createChokidarEngine(options: WatchEngineOptions): WatchEngine {
     close: () => watcher.close(),
   };
 }
+
+const probePath: PathProbe = (path) => {
+  try {
+    const stats = lstatSync(path);
+    return { isDir: stats.isDirectory(), mtimeMs: stats.mtimeMs };
+  } catch {
+    return null;
+  }
+};
