@@ -1,17 +1,19 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readlink, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EventMessage, SubscribeResult } from '../../src/protocol.js';
 import { useCli } from '../support/cli.js';
-import { rawClient, upgradeStatus } from '../support/server.js';
+import { rawClient, TEST_TOKEN, upgradeStatus, waitFor } from '../support/server.js';
 
 // The Bun binary from npm (`@oven/bun-linux-x64`, a dev dependency): CI gets it with `npm ci`.
 const BUN = fileURLToPath(
   new URL('../../node_modules/@oven/bun-linux-x64/bin/bun', import.meta.url),
 );
+
+const ATTACH_FIXTURE = fileURLToPath(new URL('./fixtures/attach.js', import.meta.url));
 
 const { serve, tempDir } = useCli(BUN);
 
@@ -44,6 +46,7 @@ describe('sidecar serve on Bun', () => {
     const root = await tempDir();
     await gitRepository(root);
     const served = await serve(['--port', '0'], { root });
+    expect(await readlink(`/proc/${served.child.pid}/exe`)).toBe(await realpath(BUN));
     // The banner is printed once the server listens; a failure shows Bun's stderr.
     expect(served.wsUrl, served.stderr()).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     const server = { wsUrl: served.wsUrl };
@@ -144,5 +147,64 @@ describe('sidecar serve on Bun', () => {
       ),
     ).toBe(true);
     expect(await served.exited).toBe(0);
+  });
+
+  it('watches with the native engine (@parcel/watcher) in its worker thread', async () => {
+    const root = await tempDir();
+    await writeFile(join(root, 'sidecar.config.json'), '{ "files": { "engine": "native" } }');
+    const served = await serve(['--port', '0'], { root });
+    expect(served.stdout() + served.stderr()).toContain('watching with native');
+    const client = await rawClient({ wsUrl: served.wsUrl }, { token: served.token });
+    client.send({ type: 'subscribe', channel: 'files', id: 'sub' });
+    await client.response('sub');
+    await writeFile(join(root, 'native.txt'), 'hi');
+    await client.next(
+      (m) =>
+        m.type === 'event' &&
+        m.channel === 'files' &&
+        JSON.stringify(m.data).includes('"native.txt"'),
+      20_000,
+    );
+    served.child.kill('SIGTERM');
+    expect((await client.closed).code).toBe(1001);
+    expect(await served.exited).toBe(0);
+  });
+});
+
+describe('the embedding API on Bun', () => {
+  it('attaches to a node:http server: the app keeps its routes, the sidecar serves /ws behind its gate', async () => {
+    const root = await tempDir();
+    const app = spawn(BUN, [ATTACH_FIXTURE], {
+      env: { ...process.env, SIDECAR_ROOT: root, SIDECAR_TOKEN: TEST_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    app.stdout.on('data', (chunk) => (out += chunk));
+    app.stderr.on('data', (chunk) => (err += chunk));
+    const exited = new Promise<number | null>((resolve) => app.on('exit', (code) => resolve(code)));
+    try {
+      const wsUrl = await waitFor(() => /ready (\S+)/.exec(out)?.[1] ?? app.exitCode !== null, {
+        message: `the app to attach; stderr: ${err}`,
+      });
+      expect(typeof wsUrl, err).toBe('string');
+      const server = { wsUrl: wsUrl as string };
+      const base = (wsUrl as string).replace(/^ws/, 'http').replace(/\/ws$/, '');
+
+      expect(await (await fetch(`${base}/`)).text()).toBe('app on bun');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect(await upgradeStatus(server, { token: null })).toBe(401);
+
+      const client = await rawClient(server);
+      client.send({ type: 'request', id: 'info', method: 'server.info' });
+      expect((await client.response('info')).result).toMatchObject({ name: 'sidecar', root });
+
+      app.kill('SIGTERM');
+      expect((await client.closed).code).toBe(1001);
+      await waitFor(() => out.includes('closed'), { message: 'the sidecar to close' });
+      expect(await exited).toBe(0);
+    } finally {
+      if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
+    }
   });
 });
