@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readlink, realpath, writeFile } from 'node:fs/promises';
+import { readFile, readlink, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,15 @@ const BUN = fileURLToPath(
 const ATTACH_FIXTURE = fileURLToPath(new URL('./fixtures/attach.js', import.meta.url));
 
 const { serve, tempDir } = useCli(BUN);
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** A root that is a git repository with one commit, so the git source runs. */
 async function gitRepository(root: string): Promise<void> {
@@ -51,6 +60,9 @@ describe('sidecar serve on Bun', () => {
     expect(served.wsUrl, served.stderr()).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     const server = { wsUrl: served.wsUrl };
     const token = served.token;
+    const dashboard = await fetch(served.dashboard);
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers.get('content-type')).toContain('text/html');
     expect(token.length).toBeGreaterThanOrEqual(22);
 
     // The security gate: no token, a wrong token, a foreign Origin.
@@ -206,5 +218,43 @@ describe('the embedding API on Bun', () => {
     } finally {
       if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
     }
+  });
+
+  it('runs a validator in its own process group and stops the whole group on shutdown', async () => {
+    const root = await tempDir();
+    // The check reports a problem, leaves a grandchild running and waits for it.
+    await writeFile(
+      join(root, 'check.sh'),
+      '#!/bin/sh\nsleep 300 &\necho $! > grandchild.pid\necho "a.ts:1:1: error: boom"\nwait\n',
+      { mode: 0o755 },
+    );
+    await writeFile(
+      join(root, 'sidecar.config.json'),
+      JSON.stringify({ validation: [{ name: 'check', command: './check.sh', triggers: [] }] }),
+    );
+    const served = await serve(['--port', '0'], { root });
+    const client = await rawClient({ wsUrl: served.wsUrl }, { token: served.token });
+    client.send({ type: 'subscribe', channel: 'validation', id: 'sub' });
+    await client.response('sub');
+    client.send({
+      type: 'request',
+      id: 'run',
+      method: 'validation.run',
+      params: { tool: 'check' },
+    });
+    expect((await client.response('run')).error).toBeUndefined();
+    const grandchild = Number(
+      await waitFor(
+        async () => (await readFile(join(root, 'grandchild.pid'), 'utf8').catch(() => '')).trim(),
+        {
+          message: 'the check to start its grandchild',
+        },
+      ),
+    );
+    expect(isAlive(grandchild)).toBe(true);
+
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    await waitFor(() => !isAlive(grandchild), { message: 'the grandchild to be stopped' });
   });
 });
