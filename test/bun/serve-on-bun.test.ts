@@ -13,7 +13,7 @@ const BUN = fileURLToPath(
   new URL('../../node_modules/@oven/bun-linux-x64/bin/bun', import.meta.url),
 );
 
-const ATTACH_FIXTURE = fileURLToPath(new URL('./fixtures/attach.js', import.meta.url));
+const ATTACH_EXAMPLE = fileURLToPath(new URL('../../examples/bun-attach.js', import.meta.url));
 
 const { serve, tempDir } = useCli(BUN);
 
@@ -186,8 +186,8 @@ describe('sidecar serve on Bun', () => {
 describe('the embedding API on Bun', () => {
   it('attaches to a node:http server: the app keeps its routes, the sidecar serves /ws behind its gate', async () => {
     const root = await tempDir();
-    const app = spawn(BUN, [ATTACH_FIXTURE], {
-      env: { ...process.env, SIDECAR_ROOT: root, SIDECAR_TOKEN: TEST_TOKEN },
+    const app = spawn(BUN, [ATTACH_EXAMPLE], {
+      env: { ...process.env, SIDECAR_ROOT: root, SIDECAR_TOKEN: TEST_TOKEN, PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
