@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readlink, realpath, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -159,7 +159,32 @@ describe('sidecar serve on Bun', () => {
       ),
     ).toBe(true);
     expect(await served.exited).toBe(0);
+    expect(await readdir(join(served.runtimeDir, 'sidecar'))).toEqual([]);
   });
+
+  it('reports a type error from the TypeScript language server, which runs on Bun too', async () => {
+    const root = await tempDir();
+    await writeFile(
+      join(root, 'tsconfig.json'),
+      '{ "compilerOptions": { "strict": true, "noEmit": true }, "include": ["*.ts"] }',
+    );
+    await writeFile(join(root, 'a.ts'), 'export const x: number = "text";\n');
+    const served = await serve(['--port', '0'], { root });
+    const client = await rawClient({ wsUrl: served.wsUrl }, { token: served.token });
+    client.send({ type: 'subscribe', channel: 'diagnostics', id: 'sub' });
+    await client.response('sub');
+    const updated = await client.next(
+      (m) =>
+        m.type === 'event' &&
+        m.channel === 'diagnostics' &&
+        (m.data as { file?: string; summary?: { errors: number } }).file === 'a.ts' &&
+        (m.data as { summary: { errors: number } }).summary.errors > 0,
+      80_000,
+    );
+    expect(JSON.stringify(updated)).toContain('is not assignable to type');
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  }, 90_000); // a language server's first check on a cold, shared machine takes a while
 
   it('watches with the native engine (@parcel/watcher) in its worker thread', async () => {
     const root = await tempDir();
