@@ -27,9 +27,10 @@ export interface ServedCli extends CliRun {
 /**
  * For a test file: `run(args)` starts `sidecar <args>`; `serve(args)` starts `sidecar serve`
  * (on a new temp root and runtime dir unless given) and reads its banner. After each test,
- * processes still running are killed and the temp folders made here removed.
+ * processes still running are killed and the temp folders made here removed. `runtime` is the
+ * JavaScript runtime that runs the CLI: Node by default, or e.g. the Bun binary.
  */
-export function useCli() {
+export function useCli(runtime: string = process.execPath) {
   const children: ChildProcess[] = [];
   const folders: string[] = [];
   afterEach(async () => {
@@ -50,7 +51,7 @@ export function useCli() {
   };
 
   function run(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(runtime, [BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

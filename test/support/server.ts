@@ -89,7 +89,10 @@ export interface RawClientOptions {
   path?: string;
 }
 
-export function rawClient(sidecar: Sidecar, options: RawClientOptions = {}): Promise<RawClient> {
+export function rawClient(
+  sidecar: Pick<Sidecar, 'wsUrl'>,
+  options: RawClientOptions = {},
+): Promise<RawClient> {
   const token = options.token === undefined ? TEST_TOKEN : options.token;
   const headers: Record<string, string> = { ...options.headers };
   if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -150,7 +153,10 @@ export function rawClient(sidecar: Sidecar, options: RawClientOptions = {}): Pro
 }
 
 /** The HTTP status a refused upgrade got. */
-export async function upgradeStatus(sidecar: Sidecar, options: RawClientOptions): Promise<number> {
+export async function upgradeStatus(
+  sidecar: Pick<Sidecar, 'wsUrl'>,
+  options: RawClientOptions,
+): Promise<number> {
   try {
     const client = await rawClient(sidecar, options);
     client.close();
