@@ -18,8 +18,8 @@ import {
   removeDiscovery,
   writeDiscovery,
 } from './discovery.js';
-import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from './http.js';
 import { SidecarError } from './errors.js';
+import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from './http.js';
 import { listenWithRetry } from './listen.js';
 import { type ConnectionInfo, createWebSocketManager, type ManagerStats } from './manager.js';
 import { createMethodRegistry, defineMethod, type MethodRegistry, noParams } from './methods.js';

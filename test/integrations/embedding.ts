@@ -78,6 +78,10 @@ function publish(base: string, token: string | undefined): Promise<Response> {
       'content-type': 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ channel: 'custom:embed', event: 'greeting', data: { hello: 'embedded' } }),
+    body: JSON.stringify({
+      channel: 'custom:embed',
+      event: 'greeting',
+      data: { hello: 'embedded' },
+    }),
   });
 }
