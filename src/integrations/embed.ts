@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { SidecarOptions } from '../server/options.js';
-import { createSidecar, type Sidecar } from '../server/sidecar.js';
+import { createSidecar, normalizePrefix, type Sidecar } from '../server/sidecar.js';
 
 /** Where the sidecar's routes live on the app's port unless told otherwise. */
 export const DEFAULT_PREFIX = '/__sidecar';
@@ -30,7 +30,9 @@ export interface EmbeddedSidecar {
 }
 
 export function embedSidecar(options: EmbedOptions = {}): EmbeddedSidecar {
-  const { prefix = DEFAULT_PREFIX, ...sidecarOptions } = options;
+  const { prefix: input = DEFAULT_PREFIX, ...sidecarOptions } = options;
+  // Refused here, with its code, not later in a framework's listen hook that only logs it.
+  const prefix = normalizePrefix(input);
   const sidecar = createSidecar(sidecarOptions);
   // Until attached the sidecar has no prefix yet: it must not answer the app's `/healthz`.
   let attached = false;

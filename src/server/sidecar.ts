@@ -305,7 +305,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
 }
 
 /** `/__sidecar/` → `/__sidecar`; a prefix that is not a plain path is refused. */
-function normalizePrefix(input: string | undefined): string {
+export function normalizePrefix(input: string | undefined): string {
   if (input === undefined || input === '' || input === '/') return '';
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(input) || input.includes('//')) {
     throw new SidecarError(
