@@ -13,6 +13,7 @@ import {
   removeDiscovery,
   writeDiscovery,
 } from '../server/discovery.js';
+import { SidecarError } from '../core/errors.js';
 import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from '../server/http.js';
 import { listenWithRetry } from '../server/listen.js';
 import {
@@ -59,8 +60,9 @@ export interface Sidecar {
   /**
    * Serves the sidecar on an existing `http.Server` (Express, Fastify, Hono's node server):
    * WebSocket upgrades to `/ws` are handled; other upgrade paths are left to their owners.
+   * With `prefix` (`/__sidecar`, say) every route of the sidecar moves under it: `/__sidecar/ws`.
    */
-  attach(server: Server): Promise<void>;
+  attach(server: Server, options?: AttachOptions): Promise<void>;
   /** Answers the sidecar's HTTP routes; returns false (untouched) for other paths. */
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
   clientCount(): number;
@@ -71,7 +73,13 @@ export interface Sidecar {
   close(reason?: string): Promise<void>;
 }
 
-const OWN_ROUTES = new Set(['/healthz', '/metrics', '/publish', MCP_PATH]);
+export interface AttachOptions {
+  /** The path the sidecar's routes are served under on a shared server, e.g. `/__sidecar`. */
+  prefix?: string;
+}
+
+const OWN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/metrics', '/publish', MCP_PATH]);
+const WEBSOCKET_ROUTE: ReadonlySet<string> = new Set([WEBSOCKET_PATH]);
 
 /** Composes a sidecar from its options. Nothing listens until `listen()` or `attach()`. */
 export function createSidecar(input: SidecarOptions = {}): Sidecar {
@@ -170,18 +178,27 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   let server: Server | undefined;
   let ownsServer = false;
   let address = { host: options.host, port: 0 };
+  let prefix = '';
   let discovery: { record: DiscoveryRecord; dir: string; file: string } | undefined;
   let closing: Promise<void> | undefined;
 
+  /**
+   * On an attached server, whether the request is the sidecar's (`prefix` + one of `routes`);
+   * if so its URL loses the prefix, as the sidecar's routes are written without it.
+   */
+  function claim(request: IncomingMessage, routes: ReadonlySet<string>): boolean {
+    if (ownsServer) return true;
+    const { pathname, search } = new URL(request.url ?? '/', 'http://localhost');
+    if (!pathname.startsWith(prefix)) return false;
+    const route = pathname.slice(prefix.length);
+    if (!routes.has(route)) return false;
+    if (prefix) request.url = route + search;
+    return true;
+  }
+
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // An attached sidecar shares the server with other upgrade handlers (vite's HMR, say).
-    if (
-      !ownsServer &&
-      new URL(request.url ?? '/', 'http://localhost').pathname !== WEBSOCKET_PATH
-    ) {
-      return;
-    }
-    http.handleUpgrade(request, socket, head);
+    if (claim(request, WEBSOCKET_ROUTE)) http.handleUpgrade(request, socket, head);
   };
 
   async function started(target: Server): Promise<void> {
@@ -223,7 +240,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       return `http://${urlHost()}:${address.port}`;
     },
     get wsUrl() {
-      return `ws://${urlHost()}:${address.port}${WEBSOCKET_PATH}`;
+      return `ws://${urlHost()}:${address.port}${prefix}${WEBSOCKET_PATH}`;
     },
     get port() {
       return address.port;
@@ -252,17 +269,17 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       }
       await started(created);
     },
-    async attach(target) {
+    async attach(target, attachOptions = {}) {
       if (server) throw new Error('this sidecar is already serving');
+      prefix = normalizePrefix(attachOptions.prefix);
       server = target;
       target.on('upgrade', onUpgrade);
       if (!target.listening) await new Promise((resolve) => target.once('listening', resolve));
       await started(target);
     },
     handleRequest(request, response) {
-      const { pathname } = new URL(request.url ?? '/', 'http://localhost');
       // A server of our own answers every path; an attached one only ours.
-      if (!ownsServer && !OWN_ROUTES.has(pathname)) return false;
+      if (!claim(request, OWN_ROUTES)) return false;
       http.handleRequest(request, response);
       return true;
     },
@@ -292,6 +309,18 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     },
   };
   return sidecar;
+}
+
+/** `/__sidecar/` → `/__sidecar`; a prefix that is not a plain path is refused. */
+export function normalizePrefix(input: string | undefined): string {
+  if (input === undefined || input === '' || input === '/') return '';
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(input) || input.includes('//')) {
+    throw new SidecarError(
+      'INVALID_PARAMS',
+      `prefix "${input}" must be a path such as "/__sidecar" (letters, digits, . _ ~ - /)`,
+    );
+  }
+  return input.replace(/\/+$/, '');
 }
 
 /** The address to reach a server bound to `address`: a wildcard is reached on loopback. */

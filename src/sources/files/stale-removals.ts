@@ -8,7 +8,7 @@
  * follows is reported only if the path changed meanwhile (as `change`).
  */
 
-import type { FileEventKind } from '../../protocol.js';
+import type { FileEventKind } from '../../protocol/index.js';
 
 /** The path's kind and modification time, or `null` when it does not exist. */
 export type PathProbe = (absolutePath: string) => { isDir: boolean; mtimeMs: number } | null;

@@ -26,7 +26,7 @@ async function appServer(): Promise<Server> {
   return server;
 }
 
-async function attached(server: Server, host: string): Promise<Sidecar> {
+async function attached(server: Server, host: string, prefix?: string): Promise<Sidecar> {
   const root = await makeTempDir();
   cleanups.push(() => rm(root, { recursive: true, force: true }));
   const sidecar = createSidecar({
@@ -36,7 +36,7 @@ async function attached(server: Server, host: string): Promise<Sidecar> {
     sources: [],
     logLevel: 'silent',
   });
-  await sidecar.attach(server);
+  await sidecar.attach(server, { prefix });
   cleanups.push(() => sidecar.close());
   return sidecar;
 }
@@ -70,5 +70,40 @@ describe('attach', () => {
     const [message] = (await once(socket, 'message')) as [Buffer];
     expect(message.toString()).toBe('hello from the app');
     socket.close();
+  });
+
+  it("under a prefix, moves its routes there and leaves the app's own /ws to the app", async () => {
+    const server = await appServer();
+    const own = new WebSocketServer({ noServer: true });
+    own.on('connection', (socket) => socket.send('hello from the app'));
+    server.on('upgrade', (request, socket, head) => {
+      if (request.url === '/ws')
+        own.handleUpgrade(request, socket, head, (ws) => own.emit('connection', ws));
+    });
+    cleanups.push(() => new Promise((resolve) => own.close(resolve)));
+    const sidecar = await attached(server, '127.0.0.1', '/__sidecar/');
+    expect(sidecar.wsUrl).toBe(`ws://127.0.0.1:${sidecar.port}/__sidecar/ws`);
+
+    const socket = new WebSocket(`ws://127.0.0.1:${sidecar.port}/ws`);
+    const [message] = (await once(socket, 'message')) as [Buffer];
+    expect(message.toString()).toBe('hello from the app');
+    socket.close();
+
+    const client = connect({ url: sidecar.wsUrl, token: TEST_TOKEN, reconnect: false });
+    cleanups.push(() => client.close());
+    await expect(client.request('server.info')).resolves.toMatchObject({ epoch: sidecar.epoch });
+  });
+
+  it('refuses a prefix that is not a plain path, with a code', async () => {
+    const server = await appServer();
+    const sidecar = createSidecar({
+      root: '.',
+      token: TEST_TOKEN,
+      sources: [],
+      logLevel: 'silent',
+    });
+    await expect(sidecar.attach(server, { prefix: 'no-slash?x' })).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileEventKind } from '../../../src/protocol.js';
+import type { FileEventKind } from '../../../src/protocol/index.js';
 import { guardStaleRemovals } from '../../../src/sources/files/stale-removals.js';
 
 /** A guard over a fake disk: `disk` maps each existing path to its kind and mtime. */
