@@ -6,6 +6,7 @@
  *   cli → app → { server, sources } → core → protocol
  *   client → protocol        dashboard → client, protocol        react → client, protocol
  *   cli, app → mcp → { server, client } (the MCP server over a sidecar or a client of one)
+ *   integrations → app, mcp, server, sources, core, protocol (framework plugins: app-level)
  *
  * `server` and `sources` never import each other. `protocol`, `client`, `dashboard` and `react`
  * also run in the browser: they may not import Node or packages (the client only `ws`, loaded
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp' | 'react'} Layer
+ * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp' | 'react' | 'integrations'} Layer
  * @typedef {{ from: string, to: string }} Edge
  * @typedef {{ internal: Map<string, string[]>, external: Map<string, string[]> }} ImportGraph
  *   Files (paths relative to the repository, `/`-separated) and what each imports: files of
@@ -43,6 +44,7 @@ export const ALLOWED_IMPORTS = /** @type {const} */ ({
   client: ['protocol'],
   dashboard: ['client', 'protocol'],
   react: ['client', 'protocol'],
+  integrations: ['app', 'mcp', 'server', 'sources', 'core', 'protocol'],
 });
 
 /** Packages and Node modules a layer may import; a layer not named here may import any. */
