@@ -6,7 +6,7 @@
  *   cli → app → { server, sources } → core → protocol
  *   client → protocol        dashboard → client, protocol        react → client, protocol
  *   cli, app → mcp → { server, client } (the MCP server over a sidecar or a client of one)
- *   integrations → app, server, core, protocol (the framework adapters: app-level, like app)
+ *   integrations → app, mcp, server, sources, core, protocol (framework plugins: app-level)
  *
  * `server` and `sources` never import each other. `protocol`, `client`, `dashboard` and `react`
  * also run in the browser: they may not import Node or packages (the client only `ws`, loaded
@@ -44,7 +44,7 @@ export const ALLOWED_IMPORTS = /** @type {const} */ ({
   client: ['protocol'],
   dashboard: ['client', 'protocol'],
   react: ['client', 'protocol'],
-  integrations: ['app', 'server', 'core', 'protocol'],
+  integrations: ['app', 'mcp', 'server', 'sources', 'core', 'protocol'],
 });
 
 /** Packages and Node modules a layer may import; a layer not named here may import any. */

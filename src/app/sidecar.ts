@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { SidecarError } from '../core/errors.js';
 import { defineMethod, noParams } from '../core/methods.js';
 import type { Source } from '../core/source.js';
 import { VERSION } from '../core/version.js';
@@ -13,7 +14,6 @@ import {
   removeDiscovery,
   writeDiscovery,
 } from '../server/discovery.js';
-import { SidecarError } from '../core/errors.js';
 import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from '../server/http.js';
 import { listenWithRetry } from '../server/listen.js';
 import {

@@ -4,8 +4,8 @@
  * `handle(request, response)` and hands the listening server to `attach`.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { SidecarOptions } from '../server/options.js';
-import { createSidecar, normalizePrefix, type Sidecar } from '../server/sidecar.js';
+import type { SidecarOptions } from '../app/options.js';
+import { createSidecar, normalizePrefix, type Sidecar } from '../app/sidecar.js';
 
 /** Where the sidecar's routes live on the app's port unless told otherwise. */
 export const DEFAULT_PREFIX = '/__sidecar';

@@ -14,7 +14,7 @@ import { useCli } from '../../support/cli.js';
 import { textOf, useMcpClients } from '../../support/mcp.js';
 import { waitFor } from '../../support/server.js';
 
-const BIN = fileURLToPath(new URL('../../bin/sidecar.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/sidecar.js', import.meta.url));
 const cli = useCli();
 const mcp = useMcpClients();
 

@@ -1,6 +1,6 @@
 /** The contract under the adapters: the prefix is checked when the sidecar is made. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PREFIX, embedSidecar } from '../../src/integrations/embed.js';
+import { DEFAULT_PREFIX, embedSidecar } from '../../../src/integrations/embed.js';
 
 describe('embedSidecar', () => {
   it('serves under /__sidecar unless told otherwise, and drops a trailing slash', () => {

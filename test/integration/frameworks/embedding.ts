@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { expect } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { connect } from '../../src/client/index.js';
-import type { Channel } from '../../src/protocol.js';
-import { TEST_TOKEN } from '../support/server.js';
+import { connect } from '../../../src/client/index.js';
+import type { Channel } from '../../../src/protocol/index.js';
+import { TEST_TOKEN } from '../../support/server.js';
 
 export const APP_ROUTE = '/hello';
 export const APP_REPLY = 'hello from the app';

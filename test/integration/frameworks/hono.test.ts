@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterEach, describe, it } from 'vitest';
-import { sidecarHono } from '../../src/integrations/hono.js';
-import { makeTempDir, TEST_TOKEN } from '../support/server.js';
+import { sidecarHono } from '../../../src/integrations/hono.js';
+import { makeTempDir, TEST_TOKEN } from '../../support/server.js';
 import { APP_REPLY, APP_ROUTE, addAppSocket, checkEmbedding } from './embedding.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -4,8 +4,8 @@ import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, it } from 'vitest';
-import { sidecarExpress } from '../../src/integrations/express.js';
-import { makeTempDir, TEST_TOKEN } from '../support/server.js';
+import { sidecarExpress } from '../../../src/integrations/express.js';
+import { makeTempDir, TEST_TOKEN } from '../../support/server.js';
 import { APP_REPLY, APP_ROUTE, addAppSocket, checkEmbedding } from './embedding.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -3,8 +3,8 @@ import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterEach, describe, it } from 'vitest';
-import { sidecarFastify } from '../../src/integrations/fastify.js';
-import { makeTempDir, TEST_TOKEN } from '../support/server.js';
+import { sidecarFastify } from '../../../src/integrations/fastify.js';
+import { makeTempDir, TEST_TOKEN } from '../../support/server.js';
 import { APP_REPLY, APP_ROUTE, addAppSocket, checkEmbedding } from './embedding.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

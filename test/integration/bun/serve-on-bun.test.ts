@@ -4,16 +4,16 @@ import { readdir, readFile, readlink, realpath, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { EventMessage, SubscribeResult } from '../../src/protocol.js';
-import { useCli } from '../support/cli.js';
-import { rawClient, TEST_TOKEN, upgradeStatus, waitFor } from '../support/server.js';
+import type { EventMessage, SubscribeResult } from '../../../src/protocol/index.js';
+import { useCli } from '../../support/cli.js';
+import { rawClient, TEST_TOKEN, upgradeStatus, waitFor } from '../../support/server.js';
 
 // The Bun binary from npm (`@oven/bun-linux-x64`, a dev dependency): CI gets it with `npm ci`.
 const BUN = fileURLToPath(
-  new URL('../../node_modules/@oven/bun-linux-x64/bin/bun', import.meta.url),
+  new URL('../../../node_modules/@oven/bun-linux-x64/bin/bun', import.meta.url),
 );
 
-const ATTACH_EXAMPLE = fileURLToPath(new URL('../../examples/bun-attach.js', import.meta.url));
+const ATTACH_EXAMPLE = fileURLToPath(new URL('../../../examples/bun-attach.js', import.meta.url));
 
 const { serve, tempDir } = useCli(BUN);
 
