@@ -4,7 +4,7 @@
  * errors, so the auto-detected `tsc` takes its problems from there instead of starting a
  * second compiler that would hold the whole project in memory again. The problems are the
  * project check's latest sets from the `diagnostics` channel, as `tsc` would print them
- * (1-based positions, `TS` codes).
+ * (1-based start positions, `TS` codes, no end: `tsc` prints none).
  */
 
 import type {
@@ -50,8 +50,6 @@ export function createProjectCheckHandoff(
           file: data.file,
           line: d.range.start.line + 1,
           column: d.range.start.character + 1,
-          endLine: d.range.end.line + 1,
-          endColumn: d.range.end.character + 1,
           severity: d.severity,
           message: d.message,
           ...(d.code === undefined ? {} : { code: `TS${d.code}` }),
