@@ -63,7 +63,7 @@ export function createActivity(
       }
       for (const file of files) {
         if (!server.handles(file)) continue;
-        if (server.settle.busy() || server.settle.pending().has(server.uriOf(file))) {
+        if (server.settle.waitingFor(server.uriOf(file))) {
           pending.add(file);
         }
       }

@@ -29,6 +29,8 @@ export interface SettleTracker {
   setProgress(active: boolean): void;
   /** The documents still waited for, as URIs. */
   pending(): ReadonlySet<string>;
+  /** Whether a wait for `uri` must go on (the server as a whole may still be busy elsewhere). */
+  waitingFor(uri: string): boolean;
   dispose(): void;
 }
 
@@ -100,6 +102,7 @@ export function createSettleTracker(options: SettleTrackerOptions): SettleTracke
       changed();
     },
     pending: () => pending,
+    waitingFor: (uri) => busy() || pending.has(uri),
     dispose() {
       clearTimeout(quietTimer);
     },

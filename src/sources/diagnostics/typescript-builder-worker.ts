@@ -11,7 +11,7 @@
 
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type * as TS from 'typescript';
 
 export interface BuilderWorkerData {
@@ -48,8 +48,12 @@ export interface BuilderDiagnostic {
 /** worker → main */
 export type BuilderOutput =
   | { type: 'checking' }
-  /** Absolute paths and their full current sets (empty: the file has none any more). */
-  | { type: 'report'; files: [string, BuilderDiagnostic[]][] }
+  /**
+   * Absolute paths and their full current sets (empty: the file has none any more), and the
+   * files whose check is complete for every change up to `seq` (reported or unchanged): a
+   * wait for one of them need not wait for the rest of the check.
+   */
+  | { type: 'report'; files: [string, BuilderDiagnostic[]][]; checked: string[]; seq: number }
   | { type: 'idle'; seq: number; projects: string[] }
   | { type: 'failed'; message: string };
 
@@ -84,6 +88,13 @@ function run(
   >();
   let timers = 0;
   let lastSeq = 0;
+  /** The last change number that changed anything on disk (a wait's sync may not). */
+  let lastEffectiveSeq = 0;
+  /** A check runs: the change number its program covers. */
+  let checkingSeq: number | undefined;
+  /** Per project: its update timers still to run, and the files of its last program. */
+  const timersOf = new Map<string, number>();
+  const filesOf = new Map<string, Set<string>>();
 
   const addTo = <T>(map: Map<string, Set<T>>, key: string, value: T): TS.FileWatcher => {
     const set = map.get(key) ?? new Set<T>();
@@ -101,7 +112,7 @@ function run(
   const readTimes = new Map<string, number | undefined>();
   const modifiedTime = (path: string) => ts.sys.getModifiedTime?.(path)?.getTime();
 
-  const system: TS.System = {
+  const systemFor = (project: string): TS.System => ({
     ...ts.sys,
     readFile(path, encoding) {
       readTimes.set(normalize(path), modifiedTime(path));
@@ -111,31 +122,50 @@ function run(
     watchDirectory: (path, callback, recursive) =>
       addTo(dirWatchers, normalize(path), { callback, recursive: recursive ?? false }),
     setTimeout(callback, _ms, ...args) {
-      timers++;
+      countTimer(project, 1);
       return setTimeout(() => {
-        timers--;
+        countTimer(project, -1);
         callback(...args);
         settleIfDone();
       }, UPDATE_DELAY_MS);
     },
     clearTimeout(timer) {
-      timers--;
+      countTimer(project, -1);
       clearTimeout(timer as NodeJS.Timeout);
     },
-  };
+  });
+
+  function countTimer(project: string, by: 1 | -1): void {
+    timers += by;
+    timersOf.set(project, (timersOf.get(project) ?? 0) + by);
+  }
+
+  /** No other project that has `file` is still to update: its check is complete. */
+  const completeIn = (project: string, file: string) =>
+    [...timersOf].every(
+      ([other, pending]) => other === project || pending === 0 || !filesOf.get(other)?.has(file),
+    );
 
   /** Per project, per file: what that project last found there. */
   const found = new Map<string, Map<string, BuilderDiagnostic[]>>();
   /** Per file: the merged set last posted. */
   const posted = new Map<string, string>();
   let batch: [string, BuilderDiagnostic[]][] = [];
+  let checked: string[] = [];
   let lastFlush = 0;
   let firstOfCheck = false;
 
+  /** The change number what a check finds now is right for. */
+  function coveredSeq(): number {
+    if (checkingSeq === undefined || lastEffectiveSeq <= checkingSeq) return lastSeq;
+    return checkingSeq;
+  }
+
   function flush(): void {
-    if (batch.length === 0) return;
-    post({ type: 'report', files: batch });
+    if (batch.length === 0 && checked.length === 0) return;
+    post({ type: 'report', files: batch, checked, seq: coveredSeq() });
     batch = [];
+    checked = [];
     lastFlush = Date.now();
   }
 
@@ -152,10 +182,12 @@ function run(
     }
     const set = [...merged.values()];
     const key = JSON.stringify(set);
-    if ((posted.get(file) ?? '[]') === key) return;
-    if (set.length > 0) posted.set(file, key);
-    else posted.delete(file);
-    batch.push([file, set]);
+    if ((posted.get(file) ?? '[]') !== key) {
+      if (set.length > 0) posted.set(file, key);
+      else posted.delete(file);
+      batch.push([file, set]);
+    }
+    if (completeIn(project, file)) checked.push(file);
     // The first file of a check (the saved one) goes at once; the rest in small batches.
     if (firstOfCheck || Date.now() - lastFlush > FLUSH_EVERY_MS) flush();
     firstOfCheck = false;
@@ -176,6 +208,15 @@ function run(
   }
 
   function check(project: string, builder: TS.SemanticDiagnosticsBuilderProgram): void {
+    checkingSeq = lastSeq;
+    try {
+      checkProgram(project, builder);
+    } finally {
+      checkingSeq = undefined;
+    }
+  }
+
+  function checkProgram(project: string, builder: TS.SemanticDiagnosticsBuilderProgram): void {
     post({ type: 'checking' });
     firstOfCheck = true;
     const program = builder.getProgram();
@@ -199,11 +240,20 @@ function run(
       if (!next) break;
       if ('fileName' in next.affected) report(next.affected as TS.SourceFile, next.result);
       else everything = true; // options changed: every file is affected
+      // Messages that came meanwhile (a wait's sync, say) are taken in between files: one
+      // that changes nothing lets the files checked from now on count for it too. A real
+      // change only schedules the next check.
+      for (let queued = receiveMessageOnPort(input); queued; queued = receiveMessageOnPort(input)) {
+        handle(queued.message as BuilderChanges);
+      }
     }
     const files = new Set<string>();
-    for (const file of program.getSourceFiles()) {
-      files.add(normalize(file.fileName));
-      if (everything) report(file, builder.getSemanticDiagnostics(file));
+    for (const file of program.getSourceFiles()) files.add(normalize(file.fileName));
+    filesOf.set(project, files);
+    if (everything) {
+      for (const file of program.getSourceFiles()) {
+        report(file, builder.getSemanticDiagnostics(file));
+      }
     }
     // Files that left the project (deleted, excluded) have nothing to say any more.
     for (const file of [...found.get(project)!.keys()]) {
@@ -213,21 +263,32 @@ function run(
   }
 
   function settleIfDone(): void {
-    if (timers > 0) return;
+    if (timers > 0 || checkingSeq !== undefined) return;
     flush();
     post({ type: 'idle', seq: lastSeq, projects: [...found.keys()] });
   }
 
-  input.on('message', (message: BuilderChanges) => {
+  input.on('message', handle);
+
+  function handle(message: BuilderChanges): void {
     if (message?.type !== 'changed') return;
     lastSeq = message.seq;
-    const changes = message.changes.map(({ path, kind }) => ({ file: normalize(path), kind }));
+    let changes = message.changes.map(({ path, kind }) => ({ file: normalize(path), kind }));
+    // A change to a file already read as it is on disk now (a wait's sync found it first)
+    // needs no new check: a wait then ends with the check under way, not after another one.
+    changes = changes.filter(
+      ({ file, kind }) =>
+        kind !== 'change' || !readTimes.has(file) || readTimes.get(file) !== modifiedTime(file),
+    );
     if (message.rescan) {
       for (const [file, time] of readTimes) {
         const now = modifiedTime(file);
-        if (now !== time) changes.push({ file, kind: now === undefined ? 'unlink' : 'change' });
+        if (now !== time && !changes.some((change) => change.file === file)) {
+          changes.push({ file, kind: now === undefined ? 'unlink' : 'change' });
+        }
       }
     }
+    if (changes.length > 0) lastEffectiveSeq = message.seq;
     for (const { file, kind } of changes) {
       const event =
         kind === 'add' || kind === 'addDir'
@@ -246,14 +307,14 @@ function run(
       }
     }
     settleIfDone();
-  });
+  }
 
   for (const project of findProjects(ts, root)) {
     found.set(project, new Map());
     const host = ts.createWatchCompilerHost(
       project,
       { noEmit: true },
-      system,
+      systemFor(project),
       ts.createSemanticDiagnosticsBuilderProgram,
       () => undefined, // config errors come back through the program's own diagnostics
       () => undefined,

@@ -69,6 +69,11 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
   let checkedSeq = 0;
   /** Files changed since the worker last said it was done, as URIs. */
   const pending = new Set<string>();
+  /**
+   * Per file (URI), the change number its last complete check covered: a wait for it ends
+   * there, while the check of its other importers goes on.
+   */
+  const checkedAt = new Map<string, number>();
 
   const busy = () => !stopped && (!ready || checkedSeq < sentSeq);
 
@@ -83,23 +88,41 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
     heard: () => undefined,
     setProgress: () => undefined,
     pending: () => (busy() ? pending : new Set()),
+    waitingFor: (uri) =>
+      !stopped && (!ready || (checkedSeq < sentSeq && (checkedAt.get(uri) ?? -1) < sentSeq)),
     dispose: () => undefined,
   };
 
   function onMessage(from: Worker, message: BuilderOutput): void {
     if (from !== worker) return;
     switch (message.type) {
-      case 'report':
+      case 'report': {
         for (const [path, diagnostics] of message.files) {
           const file = paths.fileOf(pathToFileURL(path).href);
           if (file !== undefined) options.onReport(paths.uriOf(file), diagnostics);
         }
+        // After the reports: a wait that ends now sees the published sets.
+        let advanced = false;
+        for (const path of message.checked) {
+          const file = paths.fileOf(pathToFileURL(path).href);
+          if (file === undefined) continue;
+          const uri = paths.uriOf(file);
+          if ((checkedAt.get(uri) ?? -1) < message.seq) {
+            checkedAt.set(uri, message.seq);
+            advanced = true;
+          }
+        }
+        if (advanced) options.onSettleChange();
         return;
+      }
       case 'idle': {
         const first = !ready;
         ready = true;
         checkedSeq = Math.max(checkedSeq, message.seq);
-        if (checkedSeq >= sentSeq) pending.clear();
+        if (checkedSeq >= sentSeq) {
+          pending.clear();
+          checkedAt.clear();
+        }
         if (first) {
           options.onState(
             'running',
@@ -122,6 +145,7 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
     ready = false;
     checkedSeq = sentSeq;
     pending.clear();
+    checkedAt.clear();
     options.onState('starting');
     options.onSettleChange();
     const data: BuilderWorkerData = {

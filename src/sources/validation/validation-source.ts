@@ -13,6 +13,7 @@ import type {
   FileEventData,
   FilesBatchData,
   ValidationCompleteData,
+  ValidationProblem,
   ValidationSnapshot,
   ValidationStartedData,
 } from '../../protocol/index.js';
@@ -21,7 +22,8 @@ import { resolveCommand } from './command-resolver.js';
 import { createDiagnosticsGate, type DiagnosticsGate } from './diagnostics-gate.js';
 import { createWorkspacePaths, matcherFor, type ProblemMatcher } from './matchers/index.js';
 import { runProcess } from './process-runner.js';
-import { reportRun } from './run-report.js';
+import { createProjectCheckHandoff, type ProjectCheckHandoff } from './project-check-handoff.js';
+import { MAX_PROBLEMS_PER_RUN, reportRun } from './run-report.js';
 import { createRunScheduler, type RunScheduler, type ScheduledRun } from './run-scheduler.js';
 import {
   type ResolvedValidationOptions,
@@ -43,6 +45,7 @@ interface ValidationSession {
   unavailable: Map<string, string>;
   scheduler: RunScheduler;
   gate: DiagnosticsGate;
+  handoff: ProjectCheckHandoff;
   stopListening: () => void;
 }
 
@@ -66,12 +69,16 @@ export function createValidationSource(
   let runCount = 0;
 
   async function start(ctx: SourceContext<'validation'>): Promise<void> {
+    // Listening before the first await: the diagnostics source, started just before, says
+    // `checking` and names its project check while this one still starts.
+    // One type-check at a time: the detected tsc waits while tsserver checks the same code...
+    const gate = createDiagnosticsGate(ctx.onEvent, MAX_WAIT_FOR_DIAGNOSTICS_MS);
+    // ...and none at all while the TypeScript project check already checks the whole project.
+    const handoff = createProjectCheckHandoff(ctx.onEvent);
     await stop();
     results.clear();
     const detected = options.validators === null;
     const configured = options.validators ?? (await detectValidators(ctx.root));
-    // One type-check at a time: the detected tsc waits while tsserver checks the same code.
-    const gate = createDiagnosticsGate(ctx.onEvent, MAX_WAIT_FOR_DIAGNOSTICS_MS);
     const paths = createWorkspacePaths(ctx.root);
     const ready = new Map<string, ReadyValidator>();
     const unavailable = new Map<string, string>();
@@ -97,6 +104,13 @@ export function createValidationSource(
       running.set(tool, runId);
       const started: ValidationStartedData = { runId, tool, trigger };
       ctx.emit('started', started);
+      if (detected && tool === DETECTED_TYPE_CHECK && handoff.covers()) {
+        const complete = projectCheckResult(runId, tool, handoff.problems());
+        running.delete(tool);
+        results.set(tool, complete);
+        ctx.emit('complete', complete);
+        return;
+      }
       // runProcess never rejects: a run that cannot start still ends with its `complete`.
       const result = await runProcess({
         command: validator.executable,
@@ -142,6 +156,7 @@ export function createValidationSource(
       unavailable,
       scheduler,
       gate,
+      handoff,
       stopListening: ctx.onEvent('files', onFilesEvent),
     };
     reportAvailability(ctx, options.validators === null, ready, unavailable);
@@ -154,6 +169,7 @@ export function createValidationSource(
     session = null;
     current.stopListening();
     current.gate.dispose();
+    current.handoff.dispose();
     // Cancelled runs still end with their `complete`, so no `started` is left without one.
     await current.scheduler.stop();
     running.clear();
@@ -248,4 +264,27 @@ function reportAvailability(
       ? 'no validators: none are configured ("validation" in sidecar.config.json), and the workspace has no tsconfig.json or eslint config'
       : 'no validators: the "validation" setting lists none',
   );
+}
+
+/** The detected `tsc`'s run when the project check's problems stand in for it (nothing ran). */
+function projectCheckResult(
+  runId: string,
+  tool: string,
+  problems: ValidationProblem[],
+): ValidationCompleteData {
+  const truncated = problems.length > MAX_PROBLEMS_PER_RUN;
+  const kept = truncated ? problems.slice(0, MAX_PROBLEMS_PER_RUN) : problems;
+  const hasErrors = kept.some((problem) => problem.severity === 'error');
+  return {
+    runId,
+    tool,
+    ok: !hasErrors && !truncated,
+    // What `tsc` exits with when it reports errors.
+    exitCode: hasErrors ? 2 : 0,
+    durationMs: 0,
+    problems: kept,
+    cancelled: false,
+    timedOut: false,
+    truncated,
+  };
 }

@@ -44,6 +44,18 @@ const start = useDiagnosticsHarness();
 
 let waits = 0;
 
+/** Importers in the test of a wait for one file. */
+const IMPORTERS = 400;
+
+/** `settle`, with the request's id (to find its response among the messages). */
+async function settleWithId(
+  h: DiagnosticsHarness,
+  files?: string[],
+): Promise<{ id: string; result: DiagnosticsWaitResult }> {
+  const id = `wait${waits + 1}`;
+  return { id, result: await settle(h, files) };
+}
+
 /** `diagnostics.wait`, answered however long the check takes on a busy machine. */
 async function settle(h: DiagnosticsHarness, files?: string[]): Promise<DiagnosticsWaitResult> {
   const id = `wait${++waits}`;
@@ -125,11 +137,18 @@ describe('the TypeScript project check', () => {
       const h = await start(root);
       await settle(h);
       const before = h.updates().length;
-      // Written, and waited for at once: the wait must not resolve before the importers'
-      // errors are in.
+      // Written, and waited for at once: the wait must not resolve before the importer's
+      // error is in.
       await writeFile(join(root, 'core.ts'), BROKEN_CORE);
       const result = await settle(h, ['a.ts']);
       expect(result).toMatchObject({ settled: true, pending: [] });
+      expect(
+        h
+          .updates()
+          .slice(before)
+          .map((update) => update.file),
+      ).toContain('a.ts');
+      expect(await settle(h)).toMatchObject({ settled: true, pending: [] });
       const after = h.updates().slice(before);
       expect(after.map((update) => update.file).sort()).toEqual(['a.ts', 'b.ts']);
       // The system signal went to checking for the change and came back to idle after it.
@@ -155,7 +174,7 @@ describe('the TypeScript project check', () => {
         await writeFile(join(root, 'core.ts'), i % 2 === 0 ? BROKEN_CORE : CORE);
       }
       await writeFile(join(root, 'core.ts'), BROKEN_CORE);
-      const result = await settle(h, ['core.ts']);
+      const result = await settle(h);
       expect(result.settled).toBe(true);
       const snapshot = await h.request<DiagnosticsSnapshot>('diagnostics.get');
       expect(errorsIn(snapshot, 'a.ts')).toHaveLength(1);
@@ -163,6 +182,46 @@ describe('the TypeScript project check', () => {
       // The check's worker is part of this process: no second type-checking process was
       // started beside tsserver.
       expect(h.source.servers().map((server) => server.name)).toEqual(['typescript']);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'ends a wait for a file once that file is checked, while the check of its other importers goes on',
+    async () => {
+      // Enough importers that their check takes several reports.
+      const files: Record<string, string> = { ...FILES };
+      for (let n = 0; n < IMPORTERS; n++) files[`i${n}.ts`] = importer(n);
+      const root = await workspace(files);
+      const h = await start(root);
+      await settle(h);
+      const before = h.client.messages.length;
+
+      await writeFile(join(root, 'core.ts'), BROKEN_CORE);
+      const [edited, importerWait] = await Promise.all([
+        settleWithId(h, ['core.ts']),
+        settleWithId(h, ['i0.ts']),
+      ]);
+      expect(await settle(h)).toMatchObject({ settled: true });
+      const messages = h.client.messages.slice(before);
+      const responseAt = (id: string) =>
+        messages.findIndex((m) => m.type === 'response' && m.id === id);
+      const updatedAt = messages
+        .map((m, index) => ({ m, index }))
+        .filter(({ m }) => m.type === 'event' && m.channel === 'diagnostics')
+        .map(({ m, index }) => ({
+          file: ((m as EventMessage).data as { file: string }).file,
+          index,
+        }));
+      const importerUpdates = updatedAt.filter(({ file }) => /^i\d+\.ts$/.test(file));
+      expect(importerUpdates).toHaveLength(IMPORTERS);
+      // The importer's wait ended after its own error was sent...
+      const i0 = importerUpdates.find(({ file }) => file === 'i0.ts')!;
+      expect(importerWait.result.settled).toBe(true);
+      expect(responseAt(importerWait.id)).toBeGreaterThan(i0.index);
+      // ...and the edited file's wait before the check of every importer was through.
+      expect(edited.result.settled).toBe(true);
+      expect(responseAt(edited.id)).toBeLessThan(importerUpdates.at(-1)!.index);
     },
     TEST_TIMEOUT,
   );
