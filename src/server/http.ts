@@ -32,6 +32,23 @@ export interface HttpHandlers {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
+/** What a cross-origin caller (from an allowed origin) may send to a route, and may read back. */
+interface CorsRule {
+  methods: string;
+  headers: string;
+  expose?: string;
+}
+const PUBLISH_CORS: CorsRule = {
+  methods: 'POST, OPTIONS',
+  headers: 'authorization, content-type',
+};
+/** Streamable HTTP: the session and protocol headers go both ways, and GET opens the stream. */
+const MCP_CORS: CorsRule = {
+  methods: 'GET, POST, DELETE, OPTIONS',
+  headers: 'authorization, content-type, mcp-session-id, mcp-protocol-version, last-event-id',
+  expose: 'mcp-session-id, mcp-protocol-version',
+};
+
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   INVALID_MESSAGE: 400,
   INVALID_PARAMS: 400,
@@ -90,7 +107,7 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
       return;
     }
     if (pathname === '/publish') {
-      allowCors(request, response);
+      allowCors(request, response, PUBLISH_CORS);
       if (request.method === 'OPTIONS') {
         const denied = refusal(request, false);
         if (denied) {
@@ -113,6 +130,14 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
       return;
     }
     if (pathname === MCP_PATH && deps.mcp) {
+      // A browser-based MCP client (an inspector page on an allowed origin) preflights first.
+      allowCors(request, response, MCP_CORS);
+      if (request.method === 'OPTIONS') {
+        const denied = refusal(request, false);
+        if (denied) sendError(response, denied);
+        else response.writeHead(204).end();
+        return;
+      }
       const denied = refusal(request, true);
       if (denied) sendError(response, denied);
       else deps.mcp(request, response);
@@ -131,12 +156,13 @@ export function createHttpHandlers(deps: HttpDeps): HttpHandlers {
     });
   }
 
-  function allowCors(request: IncomingMessage, response: ServerResponse): void {
+  function allowCors(request: IncomingMessage, response: ServerResponse, cors: CorsRule): void {
     const origin = request.headers.origin;
     if (origin && policy.isOriginAllowed(origin, request.headers.host)) {
       response.setHeader('Access-Control-Allow-Origin', origin);
-      response.setHeader('Access-Control-Allow-Headers', 'authorization, content-type');
-      response.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      response.setHeader('Access-Control-Allow-Headers', cors.headers);
+      response.setHeader('Access-Control-Allow-Methods', cors.methods);
+      if (cors.expose) response.setHeader('Access-Control-Expose-Headers', cors.expose);
       response.setHeader('Vary', 'Origin');
     }
   }

@@ -63,6 +63,38 @@ describe('MCP over HTTP at /mcp', () => {
     await allowed.body?.cancel();
   });
 
+  it('answers a CORS preflight from an allowed origin and lets it read the session header', async () => {
+    const inspector = 'http://localhost:6274';
+    const sidecar = await start({ allowOrigins: [inspector] });
+    const preflight = await fetch(`${sidecar.url}/mcp`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: inspector,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, mcp-session-id',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(inspector);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('mcp-session-id');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('DELETE');
+
+    const foreign = await fetch(`${sidecar.url}/mcp`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+
+    const allowed = await post(sidecar.url, {
+      authorization: `Bearer ${TEST_TOKEN}`,
+      origin: inspector,
+    });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('mcp-session-id');
+    await allowed.body?.cancel();
+  });
+
   it('lists the tools and answers bad arguments with MCP errors, then keeps serving', async () => {
     const sidecar = await start();
     const client = await mcp.overHttp(sidecar);
@@ -125,9 +157,21 @@ describe('MCP over HTTP at /mcp', () => {
           ).includes('early.txt'),
         { message: 'the early write to be seen' },
       );
-      const point = /Next point: (\S+)/.exec(
-        textOf(await client.callTool({ name: 'changes_since', arguments: {} })),
-      )![1]!;
+      // The first event of a write goes out at once; the rest of that write may follow within the
+      // coalescing window. Take the point once the early write has gone quiet.
+      const point = await waitFor(
+        async () => {
+          const candidate = /Next point: (\S+)/.exec(
+            textOf(await client.callTool({ name: 'changes_since', arguments: {} })),
+          )![1]!;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          const later = textOf(
+            await client.callTool({ name: 'changes_since', arguments: { since: candidate } }),
+          );
+          return later.includes('early.txt') ? undefined : candidate;
+        },
+        { message: 'the early write to go quiet' },
+      );
 
       await mkdir(join(root, 'src'));
       await writeFile(join(root, 'src', 'a.ts'), 'export const a = 1;\n');
