@@ -43,9 +43,12 @@ export interface Sidecar {
   readonly broadcaster: EventBroadcaster;
   readonly publisher: Publisher;
   readonly methods: MethodRegistry;
-  /** `http://host:port` once listening (or attached to a listening server). */
+  /**
+   * Where the sidecar's HTTP routes are: `http://host:port` once listening, plus the public prefix
+   * when attached under one (`http://host:port/__sidecar`).
+   */
   readonly url: string;
-  /** `ws://host:port/ws`. */
+  /** `ws://host:port/ws`, or under the public prefix when attached (`…/__sidecar/ws`). */
   readonly wsUrl: string;
   readonly port: number;
   /**
@@ -76,6 +79,12 @@ export interface Sidecar {
 export interface AttachOptions {
   /** The path the sidecar's routes are served under on a shared server, e.g. `/__sidecar`. */
   prefix?: string;
+  /**
+   * The path clients reach the sidecar under, when something in front of it already removed it
+   * from the URLs it hands over (the Vite plugin's forwarder); `prefix` by default. It goes into
+   * `url`, `wsUrl` and the discovery record.
+   */
+  publicPrefix?: string;
 }
 
 const OWN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/metrics', '/publish', MCP_PATH]);
@@ -179,6 +188,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   let ownsServer = false;
   let address = { host: options.host, port: 0 };
   let prefix = '';
+  let publicPrefix = '';
   let discovery: { record: DiscoveryRecord; dir: string; file: string } | undefined;
   let closing: Promise<void> | undefined;
 
@@ -218,6 +228,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
         port: address.port,
         host: address.host,
         url: sidecar.url,
+        wsUrl: sidecar.wsUrl,
         token: options.token,
         root: options.root,
         version: VERSION,
@@ -237,10 +248,10 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     publisher,
     methods,
     get url() {
-      return `http://${urlHost()}:${address.port}`;
+      return `http://${urlHost()}:${address.port}${publicPrefix}`;
     },
     get wsUrl() {
-      return `ws://${urlHost()}:${address.port}${prefix}${WEBSOCKET_PATH}`;
+      return `ws://${urlHost()}:${address.port}${publicPrefix}${WEBSOCKET_PATH}`;
     },
     get port() {
       return address.port;
@@ -272,6 +283,10 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     async attach(target, attachOptions = {}) {
       if (server) throw new Error('this sidecar is already serving');
       prefix = normalizePrefix(attachOptions.prefix);
+      publicPrefix =
+        attachOptions.publicPrefix === undefined
+          ? prefix
+          : normalizePrefix(attachOptions.publicPrefix);
       server = target;
       target.on('upgrade', onUpgrade);
       if (!target.listening) await new Promise((resolve) => target.once('listening', resolve));

@@ -11,9 +11,9 @@ export interface TargetFlags {
 }
 
 export interface Target {
-  /** `http://host:port`. */
+  /** `http://host:port`, with the prefix of an embedded sidecar (`…/__sidecar`). */
   httpUrl: string;
-  /** `ws://host:port/ws`. */
+  /** `ws://host:port/ws`, or `…/__sidecar/ws`. */
   wsUrl: string;
   token: string | null;
   pid?: number;
@@ -40,16 +40,26 @@ export async function findTarget(flags: TargetFlags, io: CliIo): Promise<Target 
     );
     return undefined;
   }
-  return { ...urlsOf(record.url), token: flags.token ?? record.token, pid: record.pid };
+  const urls = urlsOf(record.url);
+  return {
+    ...urls,
+    wsUrl: record.wsUrl ?? urls.wsUrl,
+    token: flags.token ?? record.token,
+    pid: record.pid,
+  };
 }
 
-/** Accepts the dashboard's http URL as well as the WebSocket one. */
+/**
+ * Accepts the dashboard's http URL as well as the WebSocket one, and keeps the prefix of a
+ * sidecar embedded in an app: `http://127.0.0.1:5173/__sidecar/` → `ws://…/__sidecar/ws`.
+ */
 export function urlsOf(url: string): { httpUrl: string; wsUrl: string } {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
-  const host = parsed.host;
+  const prefix = parsed.pathname.replace(/\/(ws)?$/, '');
+  const base = `${parsed.host}${prefix}`;
   return {
-    httpUrl: `${secure ? 'https' : 'http'}://${host}`,
-    wsUrl: `${secure ? 'wss' : 'ws'}://${host}/ws`,
+    httpUrl: `${secure ? 'https' : 'http'}://${base}`,
+    wsUrl: `${secure ? 'wss' : 'ws'}://${base}/ws`,
   };
 }

@@ -8,7 +8,10 @@ export interface DiscoveryRecord {
   pid: number;
   port: number;
   host: string;
+  /** Where the sidecar's HTTP routes are, with the prefix it is served under, if any. */
   url: string;
+  /** Its WebSocket endpoint (absent in records of older versions: derive it from `url`). */
+  wsUrl?: string;
   token: string | null;
   root: string;
   version: string;

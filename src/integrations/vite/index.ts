@@ -38,9 +38,11 @@ export default function sidecar(input: SidecarViteOptions = {}): Plugin {
         if (!routes.handle(request, response)) next();
       });
       const start = () => {
-        sidecar.attach(forwarder.server).catch((error: unknown) => {
-          server.config.logger.error(`sidecar: could not start: ${(error as Error).message}`);
-        });
+        sidecar
+          .attach(forwarder.server, { publicPrefix: SIDECAR_PREFIX })
+          .catch((error: unknown) => {
+            server.config.logger.error(`sidecar: could not start: ${(error as Error).message}`);
+          });
       };
       if (httpServer.listening) start();
       else httpServer.once('listening', start);

@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterEach, describe, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sidecarExpress } from '../../../src/integrations/express.js';
+import { readDiscovery } from '../../../src/server/discovery.js';
 import { makeTempDir, TEST_TOKEN } from '../../support/server.js';
 import { APP_REPLY, APP_ROUTE, addAppSocket, checkEmbedding } from './embedding.js';
 
@@ -17,7 +18,15 @@ describe('sidecar/express', () => {
   it("serves the sidecar under its prefix beside the app's routes and sockets", async () => {
     const root = await makeTempDir();
     cleanups.push(() => rm(root, { recursive: true, force: true }));
-    const sidecar = sidecarExpress({ root, token: TEST_TOKEN, sources: [], logLevel: 'silent' });
+    const discoveryDir = await makeTempDir();
+    cleanups.push(() => rm(discoveryDir, { recursive: true, force: true }));
+    const sidecar = sidecarExpress({
+      root,
+      token: TEST_TOKEN,
+      sources: [],
+      logLevel: 'silent',
+      discovery: { dir: discoveryDir },
+    });
     const app = express();
     app.use(sidecar.middleware);
     // A body parser after the sidecar's middleware leaves its `/publish` body alone.
@@ -35,5 +44,9 @@ describe('sidecar/express', () => {
 
     const { port } = server.address() as AddressInfo;
     await checkEmbedding(`http://127.0.0.1:${port}`, sidecar.sidecar.wsUrl);
+    // Tools that find the sidecar through its discovery file reach it under the prefix.
+    const record = await readDiscovery(root, discoveryDir);
+    expect(record?.url).toBe(`http://127.0.0.1:${port}/__sidecar`);
+    expect(record?.wsUrl).toBe(sidecar.sidecar.wsUrl);
   });
 });

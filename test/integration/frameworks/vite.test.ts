@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../../src/client/index.js';
 import sidecar from '../../../src/integrations/vite/index.js';
+import { readDiscovery } from '../../../src/server/discovery.js';
 import { createDiagnosticsSource } from '../../../src/sources/diagnostics/index.js';
 import { createFilesSource } from '../../../src/sources/files/index.js';
-import { makeTempDir, TEST_TOKEN } from '../../support/server.js';
+import { makeTempDir, TEST_TOKEN, waitFor } from '../../support/server.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../dashboard/browser.js';
 
 const PROJECT: Record<string, string> = {
@@ -39,12 +41,14 @@ const PROJECT: Record<string, string> = {
 };
 
 let root: string;
+let discoveryDir: string;
 let vite: ViteDevServer;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: set CHROMIUM_PATH`);
   root = await makeTempDir('sidecar-vite-');
+  discoveryDir = await makeTempDir('sidecar-vite-discovery-');
   for (const [file, text] of Object.entries(PROJECT)) {
     await mkdir(join(root, file, '..'), { recursive: true });
     await writeFile(join(root, file), text);
@@ -58,6 +62,7 @@ beforeAll(async () => {
       sidecar({
         token: TEST_TOKEN,
         logLevel: 'silent',
+        discovery: { dir: discoveryDir },
         sources: [createFilesSource(), createDiagnosticsSource()],
       }),
     ],
@@ -70,6 +75,7 @@ afterAll(async () => {
   await browser?.close();
   await vite?.close();
   if (root) await rm(root, { recursive: true, force: true });
+  if (discoveryDir) await rm(discoveryDir, { recursive: true, force: true });
 });
 
 function vitePort(): number {
@@ -113,6 +119,22 @@ describe('sidecar/vite', () => {
     await page.close();
     // A language server's first check on a shared machine: generous, never a timing assertion.
   }, 180_000);
+
+  it('names its URLs under /__sidecar/ in the discovery record, where tools find it', async () => {
+    const port = vitePort();
+    const record = await waitFor(() => readDiscovery(root, discoveryDir), {
+      message: 'the discovery record',
+    });
+    expect(record?.url).toBe(`http://127.0.0.1:${port}/__sidecar`);
+    expect(record?.wsUrl).toBe(`ws://127.0.0.1:${port}/__sidecar/ws`);
+    const client = connect({ url: `${record?.wsUrl}`, token: TEST_TOKEN, reconnect: false });
+    try {
+      const info = await client.request('server.info');
+      expect(info.root).toBe(root);
+    } finally {
+      client.close();
+    }
+  });
 
   it('hands the token only to same-origin requests', async () => {
     const port = vitePort();
