@@ -8,10 +8,36 @@ import type { EventMessage, SubscribeResult } from '../../../src/protocol/index.
 import { useCli } from '../../support/cli.js';
 import { rawClient, TEST_TOKEN, upgradeStatus, waitFor } from '../../support/server.js';
 
-// The Bun binary from npm (`@oven/bun-linux-x64`, a dev dependency): CI gets it with `npm ci`.
-const BUN = fileURLToPath(
-  new URL('../../../node_modules/@oven/bun-linux-x64/bin/bun', import.meta.url),
-);
+/**
+ * The Bun binary from npm: the `bun` dev dependency brings the package of this platform
+ * (`@oven/bun-linux-x64`, …) as an optional dependency, and its install script, where install
+ * scripts run, moves that binary into `bun/bin`. Either place will do.
+ */
+function bunBinary(): string {
+  const modules = new URL('../../../node_modules/', import.meta.url);
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const cpu = process.arch === 'arm64' ? 'aarch64' : process.arch;
+  const exe = process.platform === 'win32' ? '.exe' : '';
+  const candidates = [
+    fileURLToPath(new URL(`@oven/bun-${os}-${cpu}/bin/bun${exe}`, modules)),
+    fileURLToPath(new URL('bun/bin/bun.exe', modules)),
+  ];
+  const found = candidates.find((candidate) => existsSync(candidate) && runs(candidate));
+  if (!found)
+    throw new Error(`no Bun binary for ${os}-${cpu}: run npm ci (looked at ${candidates})`);
+  return found;
+}
+
+/** The `bun/bin` placeholder, before its install script ran, is not Bun. */
+function runs(binary: string): boolean {
+  try {
+    return /^\d+\.\d+/.test(execFileSync(binary, ['--version'], { encoding: 'utf8' }));
+  } catch {
+    return false;
+  }
+}
+
+const BUN = bunBinary();
 
 const ATTACH_EXAMPLE = fileURLToPath(new URL('../../../examples/bun-attach.js', import.meta.url));
 
