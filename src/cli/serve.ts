@@ -107,9 +107,10 @@ export async function serve(flags: ServeFlags, command: Command, io: CliIo): Pro
     return 1;
   }
 
+  // Before the banner: whoever reads it (a test, a supervisor) may send a signal at once.
+  stopOnSignals(sidecar, io);
   if (logLevel !== 'silent')
     io.stdout(banner(sidecar, settings.port, performance.now() - startedAt));
-  stopOnSignals(sidecar, io);
   // A stray rejection in one source must not take down the hub every tool depends on.
   process.on('unhandledRejection', (reason) =>
     logger.error('unhandled rejection (kept running)', reason),
