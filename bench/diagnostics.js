@@ -12,7 +12,7 @@
  *   npm run build && node bench/diagnostics.js [--files 2000] [--edits 20] [--json]
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import * as graph from './diagnostics-graph.js';
 import { withTimeout } from './lib/async.js';
+import { EDITED, editedFile, generateChainedProject, SEEDED } from './lib/chained-project.js';
 import { environment, helpText, parseFlags, runBenchmark } from './lib/cli.js';
 import { cpuSince, cpuSnapshot } from './lib/cpu.js';
 import { processTree, treeTicks } from './lib/processes.js';
@@ -53,8 +54,6 @@ const FLAGS = {
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sidecar.js');
-const EDITED = 'src/edited.ts';
-const SEEDED = 'src/seeded.ts';
 /** Files per folder; each imports the one before it, so edits have dependents to recheck. */
 const FOLDER_SIZE = 100;
 
@@ -79,7 +78,7 @@ async function main() {
   /** @type {WebSocket | undefined} */
   let socket;
   try {
-    await generateWorkspace(root, values.files);
+    await generateChainedProject(root, values.files, { folderSize: FOLDER_SIZE });
     const startedAt = performance.now();
     server = spawn(
       process.execPath,
@@ -153,76 +152,6 @@ async function main() {
     await rm(root, { recursive: true, force: true });
     await rm(runtimeDir, { recursive: true, force: true });
   }
-}
-
-/**
- * A strict TypeScript project of `count` files: folders of 100 chained modules, a file that is
- * wrong from the start (to know when the first check is done) and the file the edits go to.
- *
- * @param {string} root
- * @param {number} count
- */
-async function generateWorkspace(root, count) {
-  await writeFile(
-    join(root, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', noEmit: true },
-      include: ['src'],
-    }),
-  );
-  const modules = count - 2;
-  for (let folder = 0; folder * FOLDER_SIZE < modules; folder++) {
-    await mkdir(join(root, 'src', `f${folder}`), { recursive: true });
-  }
-  const writes = [];
-  for (let i = 0; i < modules; i++) {
-    const folder = Math.floor(i / FOLDER_SIZE);
-    const previous = i % FOLDER_SIZE === 0 ? undefined : i - 1;
-    writes.push(writeFile(join(root, 'src', `f${folder}`, `m${i}.ts`), moduleFile(i, previous)));
-  }
-  await Promise.all(writes);
-  await writeFile(join(root, SEEDED), `export const seeded: number = 'not a number';\n`);
-  await writeFile(join(root, EDITED), editedFile(-1, false));
-}
-
-/**
- * @param {number} i
- * @param {number | undefined} previous
- */
-function moduleFile(i, previous) {
-  const base =
-    previous === undefined
-      ? 'interface Base {\n  id: number;\n}\n'
-      : `import { type Item${previous}, make${previous} } from './m${previous}.js';\n`;
-  const parent = previous === undefined ? 'Base' : `Item${previous}`;
-  return `${base}
-export interface Item${i} extends ${parent} {
-  name${i}: string;
-  tags${i}: readonly string[];
-}
-
-export function make${i}(id: number): Item${i} {
-  const parent: ${parent} = ${previous === undefined ? '{ id }' : `make${previous}(id)`};
-  return { ...parent, id, name${i}: \`item \${id}\`, tags${i}: [String(id)] } as Item${i};
-}
-
-export function total${i}(items: Item${i}[]): number {
-  return items.reduce((sum, item) => sum + item.id + item.name${i}.length, 0);
-}
-
-export const sample${i} = total${i}([make${i}(${i})]);
-`;
-}
-
-/**
- * The edited file: it uses a generated module, and `broken` adds a type error.
- *
- * @param {number} edit
- * @param {boolean} broken
- */
-function editedFile(edit, broken) {
-  const wrong = broken ? `export const wrong${edit}: number = 'edit ${edit}';\n` : '';
-  return `import { make0 } from './f0/m0.js';\n\nexport const first = make0(${edit + 1});\n${wrong}`;
 }
 
 /**

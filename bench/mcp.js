@@ -13,7 +13,7 @@
  *   npm run build && node bench/mcp.js [--files 200] [--edits 20] [--json]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { withTimeout } from './lib/async.js';
+import { EDITED, editedFile, generateChainedProject, SEEDED } from './lib/chained-project.js';
 import { environment, helpText, parseFlags, runBenchmark } from './lib/cli.js';
 import { formatMs, formatTable, quantile } from './lib/stats.js';
 
@@ -35,8 +36,6 @@ const FLAGS = {
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sidecar.js');
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const EDITED = 'src/edited.ts';
-const SEEDED = 'src/seeded.ts';
 /** Files per folder; each imports the one before it, so edits have dependents to recheck. */
 const FOLDER_SIZE = 50;
 
@@ -53,7 +52,7 @@ async function main() {
   const runtimeDir = await mkdtemp(join(tmpdir(), 'sidecar-bench-runtime-'));
   const client = new Client({ name: 'bench', version: '1.0.0' });
   try {
-    await generateProject(root, values.files);
+    await generateChainedProject(root, values.files, { folderSize: FOLDER_SIZE });
     const startedAt = performance.now();
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -128,69 +127,6 @@ async function main() {
     await rm(root, { recursive: true, force: true });
     await rm(runtimeDir, { recursive: true, force: true });
   }
-}
-
-/**
- * A strict TypeScript project of `count` files: folders of chained modules, a file wrong from
- * the start (to know when the first check is done) and the file the edits go to.
- *
- * @param {string} root
- * @param {number} count
- */
-async function generateProject(root, count) {
-  await writeFile(
-    join(root, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', noEmit: true },
-      include: ['src'],
-    }),
-  );
-  const modules = count - 2;
-  for (let folder = 0; folder * FOLDER_SIZE < modules; folder++) {
-    await mkdir(join(root, 'src', `f${folder}`), { recursive: true });
-  }
-  const writes = [];
-  for (let i = 0; i < modules; i++) {
-    const folder = Math.floor(i / FOLDER_SIZE);
-    const previous = i % FOLDER_SIZE === 0 ? undefined : i - 1;
-    writes.push(writeFile(join(root, 'src', `f${folder}`, `m${i}.ts`), moduleFile(i, previous)));
-  }
-  await Promise.all(writes);
-  await writeFile(join(root, SEEDED), `export const seeded: number = 'not a number';\n`);
-  await writeFile(join(root, EDITED), editedFile(-1, false));
-}
-
-/**
- * @param {number} i
- * @param {number | undefined} previous
- */
-function moduleFile(i, previous) {
-  const base =
-    previous === undefined
-      ? 'interface Base {\n  id: number;\n}\n'
-      : `import { type Item${previous}, make${previous} } from './m${previous}.js';\n`;
-  const parent = previous === undefined ? 'Base' : `Item${previous}`;
-  return `${base}
-export interface Item${i} extends ${parent} {
-  name${i}: string;
-}
-
-export function make${i}(id: number): Item${i} {
-  const parent: ${parent} = ${previous === undefined ? '{ id }' : `make${previous}(id)`};
-  return { ...parent, id, name${i}: \`item \${id}\` } as Item${i};
-}
-`;
-}
-
-/**
- * The edited file; `broken` adds a type error at line 4, column 14.
- *
- * @param {number} edit
- * @param {boolean} broken
- */
-function editedFile(edit, broken) {
-  const wrong = broken ? `export const wrong${edit}: number = 'edit ${edit}';\n` : '';
-  return `import { make0 } from './f0/m0.js';\n\nexport const first = make0(${edit + 1});\n${wrong}`;
 }
 
 /**
