@@ -12,7 +12,7 @@ import type {
   FilesBatchData,
   FilesReadyData,
 } from '../../protocol/index.js';
-import { type Coalescer, createCoalescer } from './coalesce.js';
+import { COALESCER_DEFAULTS, type Coalescer, createCoalescer } from './coalesce.js';
 import { chooseEngine, type EngineSetting } from './engine-choice.js';
 import { createIgnoreFilter } from './gitignore.js';
 import {
@@ -21,6 +21,7 @@ import {
   type WatchEngineFactory,
   type WatchProblem,
 } from './watch-engine.js';
+import { createWriteSettler } from './write-settle.js';
 
 export type WatcherMessage =
   | { type: 'event'; event: FileEventKind | 'batch'; data: FileEventData | FilesBatchData }
@@ -81,7 +82,18 @@ export function createWatchSession(options: WatchSessionOptions): WatchSession {
     maxWindowMs: options.maxWindowMs,
     batchThreshold: options.batchThreshold,
     maxBatchSize: options.maxBatchSize,
-    emit: (event, data) => post({ type: 'event', event, data }),
+    emit: (event, data) => {
+      post({ type: 'event', event, data });
+      if (event === 'add' || event === 'change') void settler.sent((data as FileEventData).file);
+    },
+  });
+  // A write still under way when its first event went out gets a `change` once it is done.
+  const settler = createWriteSettler({
+    root,
+    delayMs: options.windowMs ?? COALESCER_DEFAULTS.windowMs,
+    onChanged: (file) => {
+      if (!stopped) coalescer.push(file, 'change');
+    },
   });
 
   const toRelative = (absolutePath: string) => relative(root, absolutePath).split(sep).join('/');
@@ -180,6 +192,7 @@ export function createWatchSession(options: WatchSessionOptions): WatchSession {
     async stop() {
       stopped = true;
       coalescer.dispose(); // nothing pending is sent after stop
+      settler.dispose();
       await engine?.close();
     },
   };
