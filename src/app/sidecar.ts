@@ -14,6 +14,7 @@ import {
   removeDiscovery,
   writeDiscovery,
 } from '../server/discovery.js';
+import { createEditorOpenMethod } from '../server/editor-open.js';
 import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from '../server/http.js';
 import { listenWithRetry } from '../server/listen.js';
 import {
@@ -23,6 +24,7 @@ import {
 } from '../server/manager.js';
 import { createMethodRegistry, type MethodRegistry } from '../server/method-registry.js';
 import { renderMetrics } from '../server/metrics.js';
+import { createPairMethod } from '../server/pairing.js';
 import { createPublisher, type Publisher } from '../server/publisher.js';
 import { createAccessPolicy } from '../server/security.js';
 import { createSourceRunner } from '../server/source-runner.js';
@@ -96,7 +98,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const log = options.logger;
   const startedAt = Date.now();
   const broadcaster = createBroadcaster({ history: options.history });
-  const methods = createMethodRegistry();
+  const methods = createMethodRegistry(options.requestTimeoutMs);
   const sources: Source[] = options.sources ?? [
     createFilesSource(options.files),
     createGitSource(options.git),
@@ -119,6 +121,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     publisher,
     log: log.child('ws'),
     server: { name: 'sidecar', version: VERSION },
+    root: options.root,
     options: {
       heartbeatMs: options.heartbeatMs,
       rateLimit: options.rateLimit,
@@ -126,6 +129,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       maxPayload: options.maxPayload,
       highWaterMark: options.highWaterMark,
       maxPendingRequests: 64,
+      requestTimeoutMs: options.requestTimeoutMs,
     },
     onClientCountChange: ({ clientId, clients, connected }) => {
       broadcaster.emit('system', connected ? 'connected' : 'disconnected', { clientId, clients });
@@ -180,9 +184,18 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       methods: methods.names(),
       sources: runner.states(),
       clients: manager.clientCount(),
+      providers: manager.providers.list(),
     };
   }
   methods.register(defineMethod({ name: 'server.info', params: noParams, handler: info }));
+  methods.register(createEditorOpenMethod({ root: options.root, providers: manager.providers }));
+  methods.register(
+    createPairMethod({
+      allowOrigin: (origin) => policy.allowOrigin(origin),
+      servesDashboard: () => ownsServer,
+      onPaired: (origin) => log.info(`paired ${origin}: it may connect until the sidecar stops`),
+    }),
+  );
 
   let server: Server | undefined;
   let ownsServer = false;

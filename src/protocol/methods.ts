@@ -7,8 +7,10 @@ import type {
   DiagnosticsWaitParams,
   DiagnosticsWaitResult,
 } from './payloads/diagnostics.js';
+import type { EditorOpenParams, EditorOpenResult } from './payloads/editor.js';
 import type { GitStatus } from './payloads/git.js';
 import type { SourceStateData } from './payloads/system.js';
+import type { ProviderInfo } from './providers.js';
 import type { PROTOCOL_VERSION } from './version.js';
 
 export interface ServerInfo {
@@ -21,6 +23,8 @@ export interface ServerInfo {
   methods: string[];
   sources: SourceStateData[];
   clients: number;
+  /** Methods provided by connected clients, and by whom. */
+  providers: ProviderInfo[];
 }
 
 /** Every method of the protocol, its params and its result. */
@@ -59,6 +63,8 @@ export interface MethodMap {
   'ai.chat': { params: AiChatParams; result: { id: string } };
   'ai.cancel': { params: { id: string }; result: { cancelled: boolean } };
   'ai.get': { params: { id: string }; result: AiStreamState };
+  'editor.open': { params: EditorOpenParams; result: EditorOpenResult };
+  'server.pair': { params: { origin: string }; result: { origin: string; allowed: true } };
   'ai.models': { params: { provider?: string } | undefined; result: AiModelsResult };
 }
 export type MethodName = keyof MethodMap;

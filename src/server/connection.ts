@@ -42,8 +42,12 @@ export interface Connection extends OutboundConnection {
   flood: FloodDetector;
   alive: boolean;
   closing: boolean;
+  /** The Host header of its upgrade: with the Origin, tells the sidecar's own page. */
+  host: string | undefined;
   /** Aborts the handlers of requests still running when the connection goes. */
   pending: Set<AbortController>;
+  /** The same requests by their id, for a `cancel` to find (the latest one of an id). */
+  requests: Map<string, AbortController>;
   lastRateLimitNotice: number;
   /**
    * Subscribes and unsubscribes still waiting for a source to start: later ones wait behind
@@ -73,6 +77,7 @@ export function createConnection(
       bytesSent: 0,
       rateLimited: 0,
     },
+    host: request.headers.host,
     socket,
     transport,
     bucket: createTokenBucket(limits.rateLimit, limits.rateBurst),
@@ -81,6 +86,7 @@ export function createConnection(
     alive: true,
     closing: false,
     pending: new Set(),
+    requests: new Map(),
     lastRateLimitNotice: 0,
     waitingSubscribes: undefined,
     flow: createFlow(),

@@ -9,6 +9,7 @@ import {
   type ClientMessage,
   type ErrorBody,
   PROTOCOL_VERSION,
+  type ProviderInfo,
   type ServerMessage,
   type WelcomeMessage,
 } from '../protocol/index.js';
@@ -21,9 +22,11 @@ import {
   startHeartbeat,
 } from './connection.js';
 import { createDispatch } from './dispatch.js';
+import { createEditorBridge } from './editor-bridge.js';
 import { idOfFrame, parseClientMessage } from './messages.js';
-import type { MethodRegistry } from './method-registry.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './method-registry.js';
 import { createOutbound } from './outbound.js';
+import { createProviderRouter, type RouteCaller } from './provider-router.js';
 import type { Publisher } from './publisher.js';
 import { createReplayPacer } from './replay-pacer.js';
 import { createSubscriberIndex } from './subscriber-index.js';
@@ -54,6 +57,8 @@ export interface ManagerOptions {
    * anyway; the request timeout by default.
    */
   startWaitMs?: number;
+  /** How long a request routed to a providing client may take. */
+  requestTimeoutMs?: number;
 }
 
 export interface ManagerStats {
@@ -74,6 +79,12 @@ export interface WebSocketManager {
   clientCount(): number;
   connections(): ConnectionInfo[];
   stats(): ManagerStats;
+  /** Methods provided by clients: who provides what, and routing a request to its provider. */
+  providers: {
+    list(): ProviderInfo[];
+    has(method: string): boolean;
+    route(method: string, params: unknown, caller: RouteCaller): Promise<unknown>;
+  };
   /** Tells every client why, closes them with 1001, and waits (briefly) for them to go. */
   close(reason: string): Promise<void>;
 }
@@ -84,6 +95,8 @@ export interface ManagerDeps {
   publisher: Publisher;
   log: Logger;
   server: { name: string; version: string };
+  /** The workspace root: what editors publish is confined to it. */
+  root: string;
   options: ManagerOptions;
   /** Called after a client connects or disconnects, e.g. to publish `system` events. */
   onClientCountChange?: (change: { clientId: string; clients: number; connected: boolean }) => void;
@@ -176,10 +189,32 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     connection.socket.close(code, reason);
   }
 
+  const providers = createProviderRouter<Connection>({
+    send,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    isBuiltinMethod: (name) => methods.has(name),
+    onProviderChange: ({ method, clientId, added }) => {
+      if (shuttingDown) return;
+      broadcaster.emit('system', added ? 'provider.added' : 'provider.removed', {
+        method,
+        clientId,
+      });
+    },
+  });
+
+  const editor = createEditorBridge<Connection>({
+    root: deps.root,
+    broadcaster,
+    publisher,
+    providers,
+  });
+
   const dispatch = createDispatch({
     broadcaster,
     methods,
     publisher,
+    providers,
+    editor,
     log,
     subscribers,
     replays,
@@ -250,6 +285,8 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       connection.closing = true;
       subscribers.removeAll(connection);
       replays.forget(connection);
+      providers.connectionGone(connection);
+      if (!shuttingDown) editor.connectionGone(connection);
       for (const controller of connection.pending) controller.abort();
       log.debug(`client ${connection.info.id} disconnected`);
       deps.onClientCountChange?.({
@@ -291,6 +328,11 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
         peakQueuedBytes: c.flow.peak,
       })),
     stats: () => ({ ...totals, connections: connections.size }),
+    providers: {
+      list: () => providers.list(),
+      has: (method) => providers.has(method),
+      route: (method, params, caller) => providers.route(method, params, caller),
+    },
     async close(reason) {
       if (shuttingDown) return;
       shuttingDown = true;
