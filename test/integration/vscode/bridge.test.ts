@@ -231,11 +231,11 @@ describe('with a sidecar running', () => {
     expect(await vscodeEntries()).toEqual([]);
 
     editor.bridge.setPublishDiagnostics(true);
-    const [entry] = await waitFor(async () => {
-      const entries = await vscodeEntries();
-      return entries.length > 0 && entries;
+    const entries = await waitFor(async () => {
+      const found = await vscodeEntries();
+      return found.length > 0 ? found : undefined;
     });
-    expect(entry).toMatchObject({
+    expect(entries?.[0]).toMatchObject({
       file: 'src/app.ts',
       server: 'vscode',
       diagnostics: [
