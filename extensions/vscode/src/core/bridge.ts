@@ -147,16 +147,18 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
     });
     client = next;
     next.on('state', (change) => onClientState(next, found, change));
-    try {
-      await next.provide('editor.open', (params) => openInEditor(params), { waitIfTaken: true });
-    } catch (error) {
-      if (client !== next) return;
-      log(`cannot provide editor.open: ${(error as Error).message}`);
-      return;
-    }
-    if (client !== next) return;
-    providing = true;
-    publishAll(next);
+    // Not awaited: while another window provides editor.open this waits for it to go, and the
+    // bridge must keep following the sidecar meanwhile.
+    next.provide('editor.open', (params) => openInEditor(params), { waitIfTaken: true }).then(
+      () => {
+        if (client !== next) return;
+        providing = true;
+        publishAll(next);
+      },
+      (error: unknown) => {
+        if (client === next) log(`cannot provide editor.open: ${(error as Error).message}`);
+      },
+    );
   }
 
   function onClientState(owner: SidecarClient, found: FoundSidecar, change: StateChange): void {
