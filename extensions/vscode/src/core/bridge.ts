@@ -171,9 +171,14 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
           clientId: owner.clientId,
           dashboardUrl: found.dashboardUrl,
         });
-        // After a reconnect to the same server the client provides again by itself; what was
-        // published went with the old connection.
-        if (providing) publishAll(owner);
+        // After a reconnect to the same server the client provides again by itself, right
+        // after this state change; what was published went with the old connection. A
+        // publish must follow that provide, or the server refuses it.
+        if (providing) {
+          setTimeout(() => {
+            if (owner === client && owner.state === 'open') publishAll(owner);
+          }, 0);
+        }
         return;
       case 'connecting':
       case 'reconnecting':
