@@ -146,6 +146,23 @@ describe('finding the sidecar', () => {
       'connected',
     ]);
   });
+
+  it('reports an error for a refused token, and connects again once the record is right', async () => {
+    const sidecar = await startServing();
+    const record = (await findSidecar(root, discoveryDir))?.record;
+    if (!record) throw new Error('the sidecar wrote no discovery file');
+    await writeDiscovery({ ...record, token: 'not-the-token' }, discoveryDir);
+
+    const editor = startBridge();
+    await editor.bridge.start();
+    await waitFor(() => editor.bridge.status.state === 'error', { message: 'the error' });
+    expect(editor.bridge.status).toMatchObject({ state: 'error' });
+
+    await writeDiscovery(record, discoveryDir);
+    await editor.bridge.reconnect();
+    await waitFor(() => editor.bridge.status.state === 'connected', { message: 'connected' });
+    expect(editor.bridge.status).toMatchObject({ url: sidecar.wsUrl });
+  });
 });
 
 describe('with a sidecar running', () => {
