@@ -265,6 +265,41 @@ describe('with a sidecar running', () => {
     await waitFor(async () => (await vscodeEntries()).length === 0, { message: 'cleared' });
   });
 
+  it('a second window waits for editor.open and takes over, with its state, when the first goes', async () => {
+    const sidecar = await startServing();
+    const first = startBridge();
+    await first.bridge.start();
+    await providedOn(sidecar);
+    const second = startBridge();
+    await second.bridge.start();
+    await waitFor(() => second.bridge.status.state === 'connected', { message: 'connected' });
+    second.bridge.updateEditor({ activeFile: app(), selection: null, openFiles: [] });
+
+    await first.bridge.dispose();
+    const other = otherClient(sidecar);
+    const secondId = (second.bridge.status as { clientId: string }).clientId;
+    await waitFor(
+      async () => {
+        const info = (await other.request('server.info')) as {
+          providers?: { method: string; clientId: string }[];
+        };
+        return info.providers?.some((provider) => provider.clientId === secondId);
+      },
+      { message: 'the second window to provide editor.open' },
+    );
+    await other.request('editor.open', { file: 'src/app.ts' });
+    expect(second.opened).toEqual([[app(), undefined, undefined]]);
+    expect(first.opened).toEqual([]);
+    const snapshots: unknown[] = [];
+    other.subscribe('editor', (message) => {
+      if (message.type === 'snapshot') snapshots.push(message.data);
+    });
+    await waitFor(
+      () => (snapshots.at(-1) as { activeFile?: string } | undefined)?.activeFile === 'src/app.ts',
+      { message: "the second window's editor state" },
+    );
+  });
+
   it('follows the sidecar through a restart: connects again, provides and publishes again', async () => {
     const first = await startServing();
     const editor = startBridge({ publishDiagnostics: true });

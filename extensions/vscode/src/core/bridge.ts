@@ -91,7 +91,7 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
   let target: FoundSidecar | undefined;
   /** A target the client gave up on (e.g. a refused token): not retried until it changes. */
   let failed: FoundSidecar | undefined;
-  /** The current client provides `editor.open`: it may publish. */
+  /** The server confirmed the current connection provides `editor.open`: it may publish. */
   let providing = false;
   let editorState: PublishedEditorState | undefined;
   let editorTimer: ReturnType<typeof setTimeout> | undefined;
@@ -147,18 +147,24 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
     });
     client = next;
     next.on('state', (change) => onClientState(next, found, change));
-    // Not awaited: while another window provides editor.open this waits for it to go, and the
-    // bridge must keep following the sidecar meanwhile.
-    next.provide('editor.open', (params) => openInEditor(params), { waitIfTaken: true }).then(
-      () => {
-        if (client !== next) return;
-        providing = true;
-        publishAll(next);
-      },
-      (error: unknown) => {
+    // Publishing on `editor` and `diagnostics` is for the provider of `editor.open` only. The
+    // server says on `system` when this connection becomes it: at first, after every
+    // reconnect (the client provides again), or once another window lets the method go.
+    next.subscribe('system', (message) => {
+      if (message.type !== 'event' || client !== next) return;
+      if (message.event !== 'provider.added' && message.event !== 'provider.removed') return;
+      const data = message.data as { method?: unknown; clientId?: unknown };
+      if (data.method !== 'editor.open' || data.clientId !== next.clientId) return;
+      providing = message.event === 'provider.added';
+      if (providing) publishAll(next);
+    });
+    // Not awaited: while another window provides editor.open the client waits for it to go,
+    // and the bridge keeps following the sidecar meanwhile.
+    next
+      .provide('editor.open', (params) => openInEditor(params), { waitIfTaken: true })
+      .catch((error: unknown) => {
         if (client === next) log(`cannot provide editor.open: ${(error as Error).message}`);
-      },
-    );
+      });
   }
 
   function onClientState(owner: SidecarClient, found: FoundSidecar, change: StateChange): void {
@@ -171,22 +177,17 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
           clientId: owner.clientId,
           dashboardUrl: found.dashboardUrl,
         });
-        // After a reconnect to the same server the client provides again by itself, right
-        // after this state change; what was published went with the old connection. A
-        // publish must follow that provide, or the server refuses it.
-        if (providing) {
-          setTimeout(() => {
-            if (owner === client && owner.state === 'open') publishAll(owner);
-          }, 0);
-        }
         return;
       case 'connecting':
       case 'reconnecting':
+        // What this connection published went with it; it publishes again once it provides.
+        providing = false;
         setStatus({ state: 'connecting', url: found.wsUrl, attempt: change.attempt });
         // The sidecar may have moved (a restart on another port) or stopped.
         void check();
         return;
       case 'closed':
+        providing = false;
         if (change.error) {
           failed = found;
           setStatus({ state: 'error', message: change.error.message });
