@@ -14,8 +14,13 @@ import {
 } from '../../../extensions/vscode/src/core/index.js';
 import { type Sidecar, startSidecar } from '../../../src/app/sidecar.js';
 import { connect, type SidecarClient } from '../../../src/client/index.js';
-import type { DiagnosticsSnapshot } from '../../../src/protocol/index.js';
+import type {
+  DiagnosticsSnapshot,
+  DiagnosticsUpdatedData,
+  EditorState,
+} from '../../../src/protocol/index.js';
 import { writeDiscovery } from '../../../src/server/discovery.js';
+import { createDiagnosticsSource } from '../../../src/sources/diagnostics/index.js';
 import { makeTempDir, TEST_TOKEN, waitFor } from '../../support/server.js';
 
 const FAST_RECONNECT = { initialDelayMs: 10, maxDelayMs: 100 };
@@ -43,14 +48,18 @@ afterEach(async () => {
   await rm(discoveryDir, { recursive: true, force: true });
 });
 
-/** A sidecar for the root that writes its discovery file, as `sidecar serve` does. */
+/**
+ * A sidecar for the root that writes its discovery file, as `sidecar serve` does. Its
+ * diagnostics source starts no language server (there is no tsconfig.json): the editor's
+ * diagnostics are the only ones.
+ */
 async function startServing(): Promise<Sidecar> {
   const sidecar = await startSidecar({
     root,
     port: 0,
     token: TEST_TOKEN,
     logLevel: 'silent',
-    sources: [],
+    sources: [createDiagnosticsSource({})],
     discovery: { dir: discoveryDir },
   });
   sidecars.push(sidecar);
@@ -102,6 +111,16 @@ async function providedOn(sidecar: Sidecar): Promise<void> {
     },
     { message: 'editor.open to be provided' },
   );
+}
+
+/** The `editor` states another client sees: the snapshot at subscribe, then every event. */
+function editorStates(client: SidecarClient): EditorState[] {
+  const states: EditorState[] = [];
+  client.subscribe('editor', (message) => {
+    if (message.type === 'snapshot' || message.type === 'event')
+      states.push(message.data as EditorState);
+  });
+  return states;
 }
 
 const app = () => join(root, 'src', 'app.ts');
@@ -187,10 +206,7 @@ describe('with a sidecar running', () => {
     await editor.bridge.start();
     await providedOn(sidecar);
 
-    const states: unknown[] = [];
-    otherClient(sidecar).subscribe('editor', (message) => {
-      if (message.type === 'event') states.push(message.data);
-    });
+    const states = editorStates(otherClient(sidecar));
     const selection = { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } };
     editor.bridge.updateEditor({
       activeFile: app(),
@@ -200,8 +216,14 @@ describe('with a sidecar running', () => {
         { path: join(root, '..', 'elsewhere.ts'), dirty: false },
       ],
     });
-    const state = await waitFor(() => states.at(-1), { message: 'an editor state' });
-    expect(state).toMatchObject({
+    const state = await waitFor(() => states.find((state) => state.activeFile), {
+      message: 'an editor state',
+    });
+    expect(state).toEqual({
+      provider: {
+        clientId: editor.bridge.status.state === 'connected' && editor.bridge.status.clientId,
+        name: 'VS Code',
+      },
       activeFile: 'src/app.ts',
       selection,
       openFiles: [{ file: 'src/app.ts', dirty: true, languageId: 'typescript' }],
@@ -214,10 +236,15 @@ describe('with a sidecar running', () => {
     await editor.bridge.start();
     await providedOn(sidecar);
     const other = otherClient(sidecar);
-    const vscodeEntries = async () =>
-      ((await other.request('diagnostics.get')) as DiagnosticsSnapshot).files.filter(
-        (entry) => entry.server === 'vscode',
-      );
+    // The `updated` sets the editor publishes, as a page sees them.
+    const published: DiagnosticsUpdatedData[] = [];
+    other.subscribe('diagnostics', (message) => {
+      if (message.type === 'event' && message.event === 'updated') {
+        const data = message.data as DiagnosticsUpdatedData;
+        if (data.server === 'vscode') published.push(data);
+      }
+    });
+    await other.ready();
 
     editor.bridge.updateDiagnostics([
       {
@@ -238,31 +265,27 @@ describe('with a sidecar running', () => {
         ],
       },
     ]);
-    // Published while disabled, the editor state would come after the diagnostics.
-    const states: unknown[] = [];
-    other.subscribe('editor', (message) => {
-      if (message.type === 'event') states.push(message.data);
-    });
+    // Published while disabled, the diagnostics would come before this editor state.
+    const states = editorStates(other);
     editor.bridge.updateEditor({ activeFile: app(), selection: null, openFiles: [] });
-    await waitFor(() => states.length > 0, { message: 'the editor state' });
-    expect(await vscodeEntries()).toEqual([]);
+    await waitFor(() => states.some((state) => state.activeFile), { message: 'the editor state' });
+    expect(published).toEqual([]);
 
     editor.bridge.setPublishDiagnostics(true);
-    const entries = await waitFor(async () => {
-      const found = await vscodeEntries();
-      return found.length > 0 ? found : undefined;
-    });
-    expect(entries?.[0]).toMatchObject({
+    await waitFor(() => published.length > 0, { message: 'the diagnostics' });
+    expect(published[0]).toMatchObject({
       file: 'src/app.ts',
       server: 'vscode',
       diagnostics: [
         { severity: 'error', code: 2322, source: 'ts', range: { start: { character: 13 } } },
         { severity: 'hint', message: 'unused' },
       ],
+      summary: { errors: 1, hints: 1 },
     });
 
     editor.bridge.setPublishDiagnostics(false);
-    await waitFor(async () => (await vscodeEntries()).length === 0, { message: 'cleared' });
+    await waitFor(() => published.length === 2, { message: 'the diagnostics cleared' });
+    expect(published[1]).toMatchObject({ file: 'src/app.ts', diagnostics: [] });
   });
 
   it('a second window waits for editor.open and takes over, with its state, when the first goes', async () => {
@@ -290,12 +313,11 @@ describe('with a sidecar running', () => {
     await other.request('editor.open', { file: 'src/app.ts' });
     expect(second.opened).toEqual([[app(), undefined, undefined]]);
     expect(first.opened).toEqual([]);
-    const snapshots: unknown[] = [];
-    other.subscribe('editor', (message) => {
-      if (message.type === 'snapshot') snapshots.push(message.data);
-    });
+    const states = editorStates(other);
     await waitFor(
-      () => (snapshots.at(-1) as { activeFile?: string } | undefined)?.activeFile === 'src/app.ts',
+      () =>
+        states.at(-1)?.provider?.clientId === secondId &&
+        states.at(-1)?.activeFile === 'src/app.ts',
       { message: "the second window's editor state" },
     );
   });
@@ -344,11 +366,9 @@ describe('with a sidecar running', () => {
       },
       { message: 'the diagnostics published again' },
     );
-    const states: unknown[] = [];
-    other.subscribe('editor', (message) => {
-      if (message.type === 'snapshot') states.push(message.data);
+    const states = editorStates(other);
+    await waitFor(() => states.at(-1)?.activeFile === 'src/app.ts', {
+      message: 'the editor state published again',
     });
-    const state = await waitFor(() => states.at(-1), { message: 'the editor snapshot' });
-    expect(state).toMatchObject({ activeFile: 'src/app.ts' });
   });
 });

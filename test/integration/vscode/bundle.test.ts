@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { type Sidecar, startSidecar } from '../../../src/app/sidecar.js';
 import { connect, type SidecarClient } from '../../../src/client/index.js';
+import type { EditorState } from '../../../src/protocol/index.js';
 import { makeTempDir, TEST_TOKEN, waitFor } from '../../support/server.js';
 import { installFakeVscode } from './fake-vscode.js';
 
@@ -82,14 +83,19 @@ it('finds the sidecar, shows it in the status bar, opens files and publishes the
   await other.request('editor.open', { file: 'src/app.ts', line: 4, column: 2 });
   expect(vscode.shown).toEqual([{ path: join(root, 'src', 'app.ts'), line: 3, character: 1 }]);
 
-  const states: unknown[] = [];
+  const states: EditorState[] = [];
   other.subscribe('editor', (message) => {
-    if (message.type === 'event') states.push(message.data);
+    if (message.type === 'snapshot' || message.type === 'event') {
+      states.push(message.data as EditorState);
+    }
   });
   vscode.setActiveEditor(join(root, 'src', 'app.ts'), 0, 7);
   vscode.fire('window.onDidChangeActiveTextEditor');
-  const state = await waitFor(() => states.at(-1), { message: 'the editor state' });
+  const state = await waitFor(() => states.find((state) => state.activeFile), {
+    message: 'the editor state',
+  });
   expect(state).toMatchObject({
+    provider: { name: 'VS Code' },
     activeFile: 'src/app.ts',
     selection: { start: { line: 0, character: 7 } },
     openFiles: [{ file: 'src/app.ts', dirty: true, languageId: 'typescript' }],

@@ -55,6 +55,7 @@ export async function installFakeVscode(
     constructor(readonly uri: ReturnType<typeof uriFile>) {}
   }
   const document = (path: string) => ({ uri: uriFile(path), languageId: 'typescript' });
+  const textDocuments: ReturnType<typeof document>[] = [];
 
   const fake: FakeVscode = {
     shown: [],
@@ -65,6 +66,7 @@ export async function installFakeVscode(
     setActiveEditor(path, line, character) {
       const at = new Position(line, character);
       window.activeTextEditor = { document: document(path), selection: new Range(at, at) };
+      textDocuments.push(document(path));
       window.tabGroups.all = [
         { tabs: [{ input: new TabInputText(uriFile(path)), isDirty: true }] },
       ];
@@ -114,7 +116,7 @@ export async function installFakeVscode(
     Uri: { file: uriFile, parse: (url: string) => ({ toString: () => url }) },
     workspace: {
       workspaceFolders: [{ uri: uriFile(folder), name: 'app', index: 0 }],
-      textDocuments: [],
+      textDocuments,
       getConfiguration: () => ({
         get: (key: string, fallback: unknown) => (key in settings ? settings[key] : fallback),
       }),

@@ -7,6 +7,9 @@
 import {
   type BackoffOptions,
   connect,
+  type EditorOpenParams,
+  type EditorOpenResult,
+  type EditorStateInput,
   type SidecarClient,
   type StateChange,
   type WebSocketConstructor,
@@ -18,7 +21,7 @@ import {
   type FileDiagnostics,
 } from './diagnostics.js';
 import { type FoundSidecar, findSidecar, sameTarget } from './discovery.js';
-import { type EditorSnapshot, type PublishedEditorState, toEditorState } from './editor-state.js';
+import { type EditorSnapshot, toEditorState } from './editor-state.js';
 import { fromRootRelative } from './paths.js';
 import { type StartCommand, startCommand } from './start-command.js';
 import type { SidecarStatus } from './status.js';
@@ -41,6 +44,8 @@ export interface BridgeOptions {
   publishDiagnostics?: boolean;
   /** The name the editor's diagnostics carry in `diagnostics`. Default `vscode`. */
   diagnosticsServer?: string;
+  /** The editor's name in the `editor` state's `provider`. Default `VS Code`. */
+  editorName?: string;
   /** Override of the per-user discovery folder. */
   discoveryDir?: string;
   /** How often to look for a sidecar while none is connected. Default 2000 ms. */
@@ -70,13 +75,6 @@ export interface SidecarBridge {
   dispose(): Promise<void>;
 }
 
-/** Parameters of `editor.open` as the server forwards them (file already root-relative). */
-interface EditorOpenParams {
-  file: string;
-  line?: number;
-  column?: number;
-}
-
 export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
   const { root, host } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
@@ -93,7 +91,7 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
   let failed: FoundSidecar | undefined;
   /** The server confirmed the current connection provides `editor.open`: it may publish. */
   let providing = false;
-  let editorState: PublishedEditorState | undefined;
+  let editorState: EditorStateInput | undefined;
   let editorTimer: ReturnType<typeof setTimeout> | undefined;
   let pollTimer: ReturnType<typeof setInterval> | undefined;
   let checking: Promise<void> | undefined;
@@ -197,7 +195,8 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
     }
   }
 
-  async function openInEditor(params: unknown): Promise<{ opened: true }> {
+  /** The server checked the file is under the root and made it root-relative; check again. */
+  async function openInEditor(params: unknown): Promise<Pick<EditorOpenResult, 'opened'>> {
     const { file, line, column } = (params ?? {}) as Partial<EditorOpenParams>;
     const absolute = typeof file === 'string' ? fromRootRelative(root, file) : null;
     if (absolute === null) {
@@ -215,7 +214,7 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
     if (publishDiagnostics) publishFileDiagnostics(owner, diagnostics.current());
   }
 
-  function publishEditor(owner: SidecarClient, state: PublishedEditorState): void {
+  function publishEditor(owner: SidecarClient, state: EditorStateInput): void {
     owner.publish('editor', 'state', state).catch((error: unknown) => {
       log(`publishing the editor state failed: ${(error as Error).message}`);
     });
@@ -265,7 +264,7 @@ export function createSidecarBridge(options: BridgeOptions): SidecarBridge {
     startCommand: () => startCommand(root),
     dashboardUrl: () => (status.state === 'connected' ? status.dashboardUrl : undefined),
     updateEditor(snapshot) {
-      editorState = toEditorState(root, snapshot);
+      editorState = toEditorState(root, snapshot, options.editorName ?? 'VS Code');
       clearTimeout(editorTimer);
       editorTimer = setTimeout(() => {
         const owner = publisher();

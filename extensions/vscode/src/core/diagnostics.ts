@@ -31,15 +31,21 @@ export interface FileDiagnostics {
 }
 
 const SEVERITIES: readonly DiagnosticSeverity[] = ['error', 'warning', 'info', 'hint'];
+/** The server's limits on one diagnostic: cut rather than have the file's whole set refused. */
+const MAX_MESSAGE = 16_384;
+const MAX_TEXT = 256;
+/** ...and on one file's set. */
+const MAX_PER_FILE = 10_000;
 
 export function toProtocolDiagnostic(diagnostic: EditorDiagnostic): Diagnostic {
-  const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  const value = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  const code = typeof value === 'string' ? value.slice(0, MAX_TEXT) : value;
   return {
     range: diagnostic.range,
     severity: SEVERITIES[diagnostic.severity] ?? 'error',
-    message: diagnostic.message,
+    message: diagnostic.message.slice(0, MAX_MESSAGE),
     ...(code !== undefined ? { code } : {}),
-    ...(diagnostic.source ? { source: diagnostic.source } : {}),
+    ...(diagnostic.source ? { source: diagnostic.source.slice(0, MAX_TEXT) } : {}),
   };
 }
 
@@ -60,7 +66,7 @@ export function createDiagnosticsTracker(root: string): DiagnosticsTracker {
       for (const update of updates) {
         const file = toRootRelative(root, update.path);
         if (file === null) continue;
-        const diagnostics = update.diagnostics.map(toProtocolDiagnostic);
+        const diagnostics = update.diagnostics.slice(0, MAX_PER_FILE).map(toProtocolDiagnostic);
         const before = byFile.get(file);
         if (diagnostics.length === 0 && !before) continue;
         if (before && JSON.stringify(before) === JSON.stringify(diagnostics)) continue;
