@@ -14,6 +14,7 @@ import {
   removeDiscovery,
   writeDiscovery,
 } from '../server/discovery.js';
+import { createEditorOpenMethod } from '../server/editor-open.js';
 import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from '../server/http.js';
 import { listenWithRetry } from '../server/listen.js';
 import {
@@ -177,6 +178,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     };
   }
   methods.register(defineMethod({ name: 'server.info', params: noParams, handler: info }));
+  methods.register(createEditorOpenMethod({ root: options.root, providers: manager.providers }));
 
   let server: Server | undefined;
   let ownsServer = false;
