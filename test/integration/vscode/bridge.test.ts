@@ -196,8 +196,17 @@ describe('with a sidecar running', () => {
       line: 3,
       column: 7,
     });
-    expect(result).toMatchObject({ opened: true });
-    expect(editor.opened).toEqual([[app(), 3, 7]]);
+    expect(result).toEqual({
+      opened: true,
+      by: 'provider',
+      clientId: editor.bridge.status.state === 'connected' && editor.bridge.status.clientId,
+    });
+    // An absolute path inside the root works too.
+    await otherClient(sidecar).request('editor.open', { file: app() });
+    expect(editor.opened).toEqual([
+      [app(), 3, 7],
+      [app(), undefined, undefined],
+    ]);
   });
 
   it('publishes the editor state, files under the root only, root-relative', async () => {
