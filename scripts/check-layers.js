@@ -7,10 +7,13 @@
  *   client → protocol        dashboard → client, protocol        react → client, protocol
  *   cli, app → mcp → { server, client } (the MCP server over a sidecar or a client of one)
  *   integrations → app, mcp, server, sources, core, protocol (framework plugins: app-level)
+ *   vscode → vscode-core → { client, protocol, server (its discovery file) }
  *
  * `server` and `sources` never import each other. `protocol`, `client`, `dashboard` and `react`
  * also run in the browser: they may not import Node or packages (the client only `ws`, loaded
- * in Node; the React hooks only `react`).
+ * in Node; the React hooks only `react`). The VS Code extension (`extensions/vscode/src/`) is
+ * thin glue (`vscode`) over a core that may not import `vscode`, so it can be tested without
+ * the editor.
  *
  * Run by `npm run lint`; `test/scripts/check-layers.test.ts` checks the checker. Usage:
  *   node scripts/check-layers.js [root]     exits 1 and lists the violations, if any
@@ -22,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp' | 'react' | 'integrations'} Layer
+ * @typedef {'protocol' | 'core' | 'server' | 'sources' | 'app' | 'cli' | 'client' | 'dashboard' | 'mcp' | 'react' | 'integrations' | 'vscode' | 'vscode-core'} Layer
  * @typedef {{ from: string, to: string }} Edge
  * @typedef {{ internal: Map<string, string[]>, external: Map<string, string[]> }} ImportGraph
  *   Files (paths relative to the repository, `/`-separated) and what each imports: files of
@@ -45,6 +48,8 @@ export const ALLOWED_IMPORTS = /** @type {const} */ ({
   dashboard: ['client', 'protocol'],
   react: ['client', 'protocol'],
   integrations: ['app', 'mcp', 'server', 'sources', 'core', 'protocol'],
+  vscode: ['vscode-core'],
+  'vscode-core': ['client', 'server', 'protocol'],
 });
 
 /** Packages and Node modules a layer may import; a layer not named here may import any. */
@@ -53,14 +58,21 @@ export const ALLOWED_EXTERNAL = /** @type {Partial<Record<Layer, readonly string
   client: ['ws'],
   dashboard: [],
   react: ['react'],
+  'vscode-core': ['node:fs/promises', 'node:path'],
 });
 
+/** The VS Code extension's sources, checked with `src/`. */
+const VSCODE_SOURCES = 'extensions/vscode/src';
+
 /**
- * The layer of a file under `src/`, or null when it is in none.
+ * The layer of a file under `src/` or the extension's sources, or null when it is in none.
  * @param {string} file
  * @returns {Layer | null}
  */
 export function layerOf(file) {
+  if (file.startsWith(`${VSCODE_SOURCES}/`)) {
+    return file.startsWith(`${VSCODE_SOURCES}/core/`) ? 'vscode-core' : 'vscode';
+  }
   const path = file.replace(/^src\//, '');
   // The package's entry point exports the composition root and what it is made of.
   if (path === 'index.ts') return 'app';
@@ -236,7 +248,12 @@ function pathAround(/** @type {string[]} */ component, /** @type {Map<string, st
 export function readImportGraph(root) {
   /** @type {ImportGraph} */
   const graph = { internal: new Map(), external: new Map() };
-  for (const path of listSources(join(root, 'src'))) {
+  const extension = join(root, VSCODE_SOURCES);
+  const sources = [
+    ...listSources(join(root, 'src')),
+    ...(existsSync(extension) ? listSources(extension) : []),
+  ];
+  for (const path of sources) {
     const file = toPosix(relative(root, path));
     const text = readFileSync(path, 'utf8');
     const specifiers = new Set([

@@ -43,6 +43,30 @@ describe('checkLayers', () => {
     expect(violations[0]?.message).toContain('core may import only itself and protocol');
   });
 
+  it('keeps the VS Code extension core free of vscode and of the glue', () => {
+    const graph = graphOf(
+      {
+        'extensions/vscode/src/extension.ts': ['extensions/vscode/src/core/index.ts'],
+        'extensions/vscode/src/core/index.ts': [
+          'extensions/vscode/src/extension.ts',
+          'src/client/index.ts',
+          'src/server/discovery.ts',
+        ],
+        'src/client/index.ts': [],
+        'src/server/discovery.ts': [],
+      },
+      {
+        'extensions/vscode/src/extension.ts': ['vscode'],
+        'extensions/vscode/src/core/index.ts': ['vscode', 'node:path'],
+      },
+    );
+    expect(checkLayers(graph).map((v) => [v.kind, ...v.files])).toEqual([
+      ['upward', 'extensions/vscode/src/core/index.ts', 'extensions/vscode/src/extension.ts'],
+      ['external', 'extensions/vscode/src/core/index.ts'],
+      ['cycle', 'extensions/vscode/src/core/index.ts', 'extensions/vscode/src/extension.ts'],
+    ]);
+  });
+
   it('fails on an import cycle, even inside one layer', () => {
     const graph = graphOf({
       'src/cli/program.ts': ['src/cli/serve.ts'],
@@ -96,6 +120,8 @@ describe('layerOf', () => {
     expect(layerOf('src/version.ts')).toBeNull();
     expect(layerOf('src/dashboard/views/git.js')).toBe('dashboard');
     expect(layerOf('src/misc.ts')).toBeNull();
+    expect(layerOf('extensions/vscode/src/extension.ts')).toBe('vscode');
+    expect(layerOf('extensions/vscode/src/core/bridge.ts')).toBe('vscode-core');
   });
 });
 
@@ -119,6 +145,9 @@ describe('the repository', () => {
   it('keeps to the layers', () => {
     const graph = readImportGraph(root);
     expect(graph.internal.get('src/dashboard/views/ai.js')).toContain('src/protocol/index.ts');
+    expect(graph.internal.get('extensions/vscode/src/core/discovery.ts')).toContain(
+      'src/server/discovery.ts',
+    );
     expect(checkLayers(graph).map((v) => v.message)).toEqual([]);
   });
 });
