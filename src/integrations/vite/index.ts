@@ -33,7 +33,7 @@ export default function sidecar(input: SidecarViteOptions = {}): Plugin {
       const sidecar = createSidecar({ root: server.config.root, ...options });
       running = sidecar;
       const forwarder = createUpgradeForwarder(httpServer);
-      const routes = createRoutes(sidecar, server.config.root);
+      const routes = createRoutes(sidecar);
       server.middlewares.use((request: IncomingMessage, response: ServerResponse, next) => {
         if (!routes.handle(request, response)) next();
       });

@@ -1,16 +1,13 @@
 /**
  * The sidecar's HTTP routes on Vite's server, under `/__sidecar/`: the overlay's script and the
- * client library it imports, the token for same-origin pages, opening a file in the editor, and
- * the sidecar's own routes (`/healthz`, `/metrics`, `/publish`, `/mcp`).
+ * client library it imports, the token for same-origin pages, and the sidecar's own routes (`/healthz`, `/metrics`, `/publish`, `/mcp`).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Sidecar } from '../../app/sidecar.js';
 import { hostnameOf, isLoopbackAddress } from '../../server/security.js';
 import { createStaticFiles, PACKAGE_ROOT } from '../../server/static-files.js';
 import { answerJson } from './answer-json.js';
-import { openInEditor } from './open-in-editor.js';
 
 export { SIDECAR_PREFIX } from './prefix.js';
 
@@ -21,7 +18,7 @@ export interface Routes {
   handle(request: IncomingMessage, response: ServerResponse): boolean;
 }
 
-export function createRoutes(sidecar: Sidecar, root: string): Routes {
+export function createRoutes(sidecar: Sidecar): Routes {
   const files = createStaticFiles([
     {
       prefix: '/lib/',
@@ -42,17 +39,6 @@ export function createRoutes(sidecar: Sidecar, root: string): Routes {
       const path = `/${url.pathname.slice(SIDECAR_PREFIX.length)}`;
       if (path === '/token') {
         answerToken(sidecar, request, response);
-        return true;
-      }
-      if (path === '/open-in-editor') {
-        if (!isSameOriginRequest(request) || !hasToken(sidecar, request)) {
-          answerJson(response, 403, {
-            code: 'FORBIDDEN',
-            message: 'a same-origin request with the token is required',
-          });
-        } else {
-          openInEditor(request, response, root);
-        }
         return true;
       }
       if (path !== '/' && files.serve(path, request, response)) return true;
@@ -86,11 +72,4 @@ function isSameOriginRequest(request: IncomingMessage): boolean {
   if (request.headers['sec-fetch-site'] !== 'same-origin') return false;
   const origin = request.headers.origin;
   return origin === undefined || origin === `http://${host}` || origin === `https://${host}`;
-}
-
-function hasToken(sidecar: Sidecar, request: IncomingMessage): boolean {
-  if (sidecar.token === null) return true;
-  const given = Buffer.from(request.headers.authorization ?? '');
-  const expected = Buffer.from(`Bearer ${sidecar.token}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

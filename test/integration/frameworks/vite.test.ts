@@ -109,6 +109,24 @@ describe('sidecar/vite', () => {
     await overlay.filter({ hasText: 'message.ts:1:14' }).waitFor({ state: 'visible' });
     expect(await overlay.textContent()).toMatch(/not assignable to type 'string'/);
 
+    // A click on the problem reaches the editor that provides editor.open, at that position.
+    const editor = connect({
+      url: `ws://127.0.0.1:${port}/__sidecar/ws`,
+      token: TEST_TOKEN,
+      reconnect: false,
+    });
+    try {
+      const opened: unknown[] = [];
+      await editor.provide('editor.open', (params) => {
+        opened.push(params);
+        return { opened: true };
+      });
+      await page.locator('sidecar-overlay button', { hasText: 'message.ts:1:14' }).click();
+      await expect.poll(() => opened).toEqual([{ file: 'message.ts', line: 1, column: 14 }]);
+    } finally {
+      editor.close();
+    }
+
     await writeFile(join(root, 'message.ts'), "export const message: string = 'fixed';\n");
     await overlay.waitFor({ state: 'hidden' });
     await expect.poll(() => page.locator('#message').textContent()).toBe('fixed');
@@ -146,18 +164,5 @@ describe('sidecar/vite', () => {
       headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'http://localhost:3000' },
     });
     expect(crossSite.status).toBe(403);
-    const editor = await fetch(`http://127.0.0.1:${port}/__sidecar/open-in-editor`, {
-      method: 'POST',
-      headers: { 'Sec-Fetch-Site': 'same-origin' },
-      body: JSON.stringify({ file: 'main.ts', line: 1, column: 1 }),
-    });
-    expect(editor.status).toBe(403);
-    const outside = await fetch(`http://127.0.0.1:${port}/__sidecar/open-in-editor`, {
-      method: 'POST',
-      headers: { 'Sec-Fetch-Site': 'same-origin', Authorization: `Bearer ${TEST_TOKEN}` },
-      body: JSON.stringify({ file: '../outside.ts', line: 1, column: 1 }),
-    });
-    expect(outside.status).toBe(400);
-    expect(await outside.json()).toMatchObject({ code: 'INVALID_PARAMS' });
   });
 });

@@ -19,7 +19,12 @@ async function start() {
   const url = new URL(`${PREFIX}ws`, location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const client = connect({ url: url.href, WebSocket: TokenSocket });
-  const view = createView((problem) => openFile(problem, token));
+  // `editor.open`: the IDE extension that provides it, else the sidecar's launch-editor.
+  const view = createView((problem) =>
+    client
+      .request('editor.open', { file: problem.file, line: problem.line, column: problem.column })
+      .catch(() => undefined),
+  );
   let diagnostics = null;
   let validation = null;
   const render = () => view.show(problemsOf(diagnostics, validation));
@@ -67,16 +72,6 @@ function problemsOf(diagnostics, validation) {
     }
   }
   return problems;
-}
-
-function openFile(problem, token) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  fetch(`${PREFIX}open-in-editor`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ file: problem.file, line: problem.line, column: problem.column }),
-  }).catch(() => undefined);
 }
 
 const STYLE = `
