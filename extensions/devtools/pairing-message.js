@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * What the service worker accepts from a web page (`externally_connectable`), as a pure
  * function so it can be tested without a browser.
