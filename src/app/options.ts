@@ -5,6 +5,7 @@ import { createLogger, LOG_LEVELS, type Logger } from '../core/logger.js';
 import { integerSetting, numberSetting } from '../core/setting-schemas.js';
 import type { Source } from '../core/source.js';
 import { previewValue } from '../core/value-preview.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../server/method-registry.js';
 import { generateToken, isLoopbackAddress } from '../server/security.js';
 import {
   aiSettingsSchema,
@@ -68,6 +69,11 @@ export interface SidecarOptions extends Settings {
   logger?: Logger;
   /** Where provider variables (`OPENAI_API_KEY`, …) are read; defaults to `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * How long a request may take, built-in methods and methods routed to a providing client
+   * alike, unless a method says otherwise; 30 000 ms by default.
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -102,6 +108,7 @@ export interface ResolvedOptions {
   readonly lsp: readonly LspServerConfig[];
   /** The most files each language server is given to check. */
   readonly maxOpenFiles: number;
+  readonly requestTimeoutMs: number;
 }
 
 export const DEFAULTS = {
@@ -270,6 +277,7 @@ export function normalizeOptions(options: SidecarOptions): ResolvedOptions {
     ai,
     lsp: deepFreeze(structuredClone(settings.lsp ?? [])),
     maxOpenFiles: settings.maxOpenFiles ?? DIAGNOSTICS_DEFAULTS.maxOpenFiles,
+    requestTimeoutMs: positiveInteger(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
   });
 }
 
@@ -280,6 +288,7 @@ function pickSettings(options: SidecarOptions): Settings {
     discovery: _discovery,
     logger: _logger,
     env: _env,
+    requestTimeoutMs: _requestTimeoutMs,
     ...settings
   } = options;
   // Keys explicitly set to undefined mean "not given".
@@ -305,4 +314,13 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A code-only option that must be a positive integer; otherwise the default. */
+function positiveInteger(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new OptionsError(`requestTimeoutMs: expected a positive integer (got ${value})`);
+  }
+  return value;
 }

@@ -87,7 +87,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
   const log = options.logger;
   const startedAt = Date.now();
   const broadcaster = createBroadcaster({ history: options.history });
-  const methods = createMethodRegistry();
+  const methods = createMethodRegistry(options.requestTimeoutMs);
   const sources: Source[] = options.sources ?? [
     createFilesSource(options.files),
     createGitSource(options.git),
@@ -117,6 +117,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       maxPayload: options.maxPayload,
       highWaterMark: options.highWaterMark,
       maxPendingRequests: 64,
+      requestTimeoutMs: options.requestTimeoutMs,
     },
     onClientCountChange: ({ clientId, clients, connected }) => {
       broadcaster.emit('system', connected ? 'connected' : 'disconnected', { clientId, clients });
@@ -171,6 +172,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
       methods: methods.names(),
       sources: runner.states(),
       clients: manager.clientCount(),
+      providers: manager.providers.list(),
     };
   }
   methods.register(defineMethod({ name: 'server.info', params: noParams, handler: info }));

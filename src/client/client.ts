@@ -15,6 +15,7 @@ import {
   type PublishResult,
   type RequestMessage,
   type ServerMessage,
+  type SystemProviderData,
   type WelcomeMessage,
 } from '../protocol/index.js';
 import { backoffDelay } from './backoff.js';
@@ -24,6 +25,7 @@ import { createLiveRegistry } from './live/registry.js';
 import { isLiveChannel, LIVE_CHANNELS } from './live/types.js';
 import { normalizeConnectOptions, positiveOr } from './options.js';
 import { type AddOptions, createOutbox, type OutboxKind } from './outbox.js';
+import { createProvidedMethods } from './provided-methods.js';
 import { createResume } from './resume.js';
 import { type AnyChannelHandler, createSubscriptionRegistry } from './subscriptions.js';
 import {
@@ -96,7 +98,14 @@ export function connect(options: ConnectOptions): SidecarClient {
     return socket?.send(JSON.stringify(message)) ?? false;
   }
 
-  const outbox = createOutbox({ maxQueue: config.maxQueue, canSend: () => synced, send: sendNow });
+  const outbox = createOutbox({
+    maxQueue: config.maxQueue,
+    canSend: () => synced,
+    send: sendNow,
+    onAbortSent: (entry) => {
+      if (entry.kind === 'request') sendNow({ type: 'cancel', id: entry.id });
+    },
+  });
   const resume = createResume({
     subscriptions,
     send: sendNow,
@@ -123,6 +132,21 @@ export function connect(options: ConnectOptions): SidecarClient {
     request: (...args) => client.request(...args),
   });
   emitter.on('gap', (gap) => live.gap(gap));
+
+  const provided = createProvidedMethods({
+    call: (message) => enqueue('request', message, {}, `${message.type}`),
+    nextId: () => nextId('m'),
+    sendNow,
+    onProviderRemoved(listener) {
+      const handler: AnyChannelHandler = (message) => {
+        if (message.type === 'event' && message.event === 'provider.removed')
+          listener(message.data as SystemProviderData);
+      };
+      addHandler('system', handler);
+      return () => removeHandler('system', handler);
+    },
+    onError: (error) => emitter.emit('error', error),
+  });
 
   function setState(change: StateChange): void {
     state = change.state;
@@ -162,6 +186,7 @@ export function connect(options: ConnectOptions): SidecarClient {
     welcomed = false;
     synced = false;
     resume.reset();
+    provided.socketGone();
     if (stopped) {
       onSocketGone?.();
       return;
@@ -241,6 +266,12 @@ export function connect(options: ConnectOptions): SidecarClient {
       case 'error':
         emitter.emit('error', errorFromBody(message));
         return;
+      case 'request':
+        provided.handleRequest(message);
+        return;
+      case 'cancel':
+        provided.handleCancel(message);
+        return;
       case 'ping':
         sendNow({ type: 'pong', timestamp: Date.now() });
         return;
@@ -276,6 +307,7 @@ export function connect(options: ConnectOptions): SidecarClient {
       synced = true;
       setState({ state: 'open' });
       outbox.flush();
+      provided.reprovideAll();
     });
   }
 
@@ -367,6 +399,11 @@ export function connect(options: ConnectOptions): SidecarClient {
         options,
         `publish on "${channel}"`,
       ) as Promise<PublishResult>;
+    },
+
+    provide(method, handler, options = {}) {
+      if (stopped) return Promise.reject(closedError());
+      return provided.provide(method, handler, options);
     },
 
     ping(options = {}) {

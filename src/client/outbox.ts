@@ -26,6 +26,8 @@ export interface OutboxOptions {
   canSend(): boolean;
   /** Sends one message; false when the socket is not open after all. */
   send(message: ClientMessage): boolean;
+  /** A sent request's signal aborted: tell the server, so it stops the work too. */
+  onAbortSent?(entry: OutboxEntry): void;
 }
 
 export interface AddOptions {
@@ -112,7 +114,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
             ),
           );
         }, timeoutMs);
-        const onAbort = () => settle(entry.id)?.reject(signal?.reason);
+        const onAbort = () => {
+          const waiter = settle(entry.id);
+          if (!waiter) return;
+          if (waiter.entry.sent) options.onAbortSent?.(waiter.entry);
+          waiter.reject(signal?.reason);
+        };
         signal?.addEventListener('abort', onAbort, { once: true });
         waiters.set(entry.id, {
           entry,

@@ -100,7 +100,10 @@ export type ClientEventName = keyof ClientEventMap;
 export interface RequestOptions {
   /** Reject with `TIMEOUT` after this long, queued time included. Default: `requestTimeoutMs`. */
   timeoutMs?: number;
-  /** Abort the wait; the promise rejects with the signal's reason. */
+  /**
+   * Abort the wait; the promise rejects with the signal's reason. A request already sent is
+   * cancelled on the server too (a `cancel` message), which stops its handler or provider.
+   */
   signal?: AbortSignal;
 }
 
@@ -109,6 +112,35 @@ export type RequestArgs<M extends string> =
   undefined extends MethodParams<M>
     ? [params?: MethodParams<M>, options?: RequestOptions]
     : [params: MethodParams<M>, options?: RequestOptions];
+
+/** What a provided method's handler gets besides the params. */
+export interface ProvideContext {
+  /** Aborted when the requester cancels, the request times out, or the connection drops. */
+  signal: AbortSignal;
+  /** The client whose request this is. */
+  from: { clientId: string };
+}
+
+/**
+ * Answers a routed request. Its return value is the result; a thrown `{code, message}` with a
+ * protocol error code goes back as that error, anything else as `HANDLER_ERROR`.
+ */
+export type ProvideHandler = (params: unknown, context: ProvideContext) => unknown;
+
+export interface ProvideOptions {
+  /**
+   * When another client provides the method: wait until it lets it go (`provider.removed` on
+   * `system`) and provide it then, instead of rejecting with `FORBIDDEN`.
+   */
+  waitIfTaken?: boolean;
+}
+
+/** A method this client provides. */
+export interface Provision {
+  readonly method: string;
+  /** Stops providing it (the server frees the method for other clients). */
+  dispose(): Promise<void>;
+}
 
 /** Options of `connect()`. */
 export interface ConnectOptions {
@@ -177,6 +209,13 @@ export interface SidecarClient {
     data?: unknown,
     options?: RequestOptions,
   ): Promise<PublishResult>;
+  /**
+   * Answers requests for `method` (`editor.<name>` or `custom.<name>`) sent by other clients.
+   * Resolves once the server accepted it (again after every reconnect); rejects with
+   * `FORBIDDEN` when another client provides it (unless `waitIfTaken`), `INVALID_PARAMS` for a
+   * name that cannot be provided.
+   */
+  provide(method: string, handler: ProvideHandler, options?: ProvideOptions): Promise<Provision>;
   /** Measures the round trip of an app-level `ping`, in milliseconds. */
   ping(options?: RequestOptions): Promise<number>;
   /** Adds a listener; returns a function that removes it. */

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNAVAILABLE',
   'CONNECTION_CLOSED',
+  'CANCELLED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -9,6 +9,7 @@ import type { SearchDoneData, SearchProgressData, SearchResultsData } from './pa
 import type {
   SourceStateData,
   SystemConnectedData,
+  SystemProviderData,
   SystemShutdownData,
 } from './payloads/system.js';
 import type { ValidationCompleteData, ValidationStartedData } from './payloads/validation.js';
@@ -35,6 +36,8 @@ export interface ChannelEventMap {
     shutdown: SystemShutdownData;
     source: SourceStateData;
     diagnostics: DiagnosticsActivityData;
+    'provider.added': SystemProviderData;
+    'provider.removed': SystemProviderData;
   };
 }
 

@@ -17,4 +17,5 @@ export type * from './payloads/git.js';
 export type * from './payloads/search.js';
 export type * from './payloads/system.js';
 export type * from './payloads/validation.js';
+export * from './providers.js';
 export * from './version.js';

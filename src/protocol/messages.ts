@@ -7,6 +7,13 @@
 import type { Channel } from './channels.js';
 import type { ErrorBody } from './errors.js';
 import type { EventData } from './events.js';
+import type {
+  CancelMessage,
+  ProvideMessage,
+  ProviderResponseMessage,
+  RoutedRequestMessage,
+  UnprovideMessage,
+} from './providers.js';
 import type { PROTOCOL_VERSION } from './version.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +67,11 @@ export type ClientMessage =
   | RequestMessage
   | PublishMessage
   | PingMessage
-  | PongMessage;
+  | PongMessage
+  | ProvideMessage
+  | UnprovideMessage
+  | ProviderResponseMessage
+  | CancelMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Server → client messages
@@ -107,7 +118,9 @@ export type ServerMessage =
   | ResponseMessage
   | ErrorMessage
   | PingMessage
-  | PongMessage;
+  | PongMessage
+  | RoutedRequestMessage
+  | CancelMessage;
 
 /** The result of a `subscribe` that carried an `id`. */
 export interface SubscribeResult {

@@ -9,6 +9,7 @@ import type {
 } from './payloads/diagnostics.js';
 import type { GitStatus } from './payloads/git.js';
 import type { SourceStateData } from './payloads/system.js';
+import type { ProviderInfo } from './providers.js';
 import type { PROTOCOL_VERSION } from './version.js';
 
 export interface ServerInfo {
@@ -21,6 +22,8 @@ export interface ServerInfo {
   methods: string[];
   sources: SourceStateData[];
   clients: number;
+  /** Methods provided by connected clients, and by whom. */
+  providers: ProviderInfo[];
 }
 
 /** Every method of the protocol, its params and its result. */

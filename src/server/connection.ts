@@ -44,6 +44,8 @@ export interface Connection extends OutboundConnection {
   closing: boolean;
   /** Aborts the handlers of requests still running when the connection goes. */
   pending: Set<AbortController>;
+  /** The same requests by their id, for a `cancel` to find (the latest one of an id). */
+  requests: Map<string, AbortController>;
   lastRateLimitNotice: number;
   /**
    * Subscribes and unsubscribes still waiting for a source to start: later ones wait behind
@@ -81,6 +83,7 @@ export function createConnection(
     alive: true,
     closing: false,
     pending: new Set(),
+    requests: new Map(),
     lastRateLimitNotice: 0,
     waitingSubscribes: undefined,
     flow: createFlow(),

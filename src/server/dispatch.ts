@@ -6,7 +6,9 @@ import {
   type ClientMessage,
   type ErrorBody,
   isChannel,
+  isProvidableMethod,
   isStateChannel,
+  type ProvideResult,
   type PublishMessage,
   type RequestMessage,
   type ServerMessage,
@@ -18,6 +20,7 @@ import type { EventBroadcaster } from './broadcaster.js';
 import type { Connection } from './connection.js';
 import { channelsOf } from './messages.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './method-registry.js';
+import type { ProviderRouter } from './provider-router.js';
 import type { Publisher } from './publisher.js';
 import type { ReplayPacer } from './replay-pacer.js';
 import type { SubscriberIndex } from './subscriber-index.js';
@@ -26,6 +29,7 @@ export interface DispatchDeps {
   broadcaster: EventBroadcaster;
   methods: MethodRegistry;
   publisher: Publisher;
+  providers: ProviderRouter<Connection>;
   log: Logger;
   subscribers: SubscriberIndex<Connection>;
   replays: ReplayPacer<Connection>;
@@ -47,8 +51,18 @@ const MAX_SUBSCRIPTIONS_PER_CONNECTION = 256;
 
 /** The handlers of the client's messages: subscribe, unsubscribe, request, publish, ping, pong. */
 export function createDispatch(deps: DispatchDeps): Dispatch {
-  const { broadcaster, methods, publisher, log, subscribers, replays, send, sendError, options } =
-    deps;
+  const {
+    broadcaster,
+    methods,
+    publisher,
+    providers,
+    log,
+    subscribers,
+    replays,
+    send,
+    sendError,
+    options,
+  } = deps;
 
   function handleSubscribe(connection: Connection, message: SubscribeMessage): void {
     const names = requireChannels(message, 'subscribe');
@@ -165,23 +179,64 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         `too many requests in flight (at most ${options.maxPendingRequests} per connection)`,
       );
     }
-    // Aborted when the connection goes (see the manager's close handler), so the handler can
-    // stop work nobody will read.
+    // Aborted when the connection goes (see the manager's close handler) or the client cancels
+    // the request, so the handler (or the provider) can stop work nobody will read.
     const controller = new AbortController();
     connection.pending.add(controller);
-    methods
-      .call(message.method, message.params, {
-        clientId: connection.info.id,
-        signal: controller.signal,
-      })
+    connection.requests.set(message.id, controller);
+    const caller = { clientId: connection.info.id, signal: controller.signal };
+    // A cancel answers at once, even when a built-in handler does not stop on its signal.
+    const cancelled = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+        once: true,
+      });
+    });
+    Promise.race([callMethod(message.method, message.params, caller), cancelled])
       .then(
         (result) => send(connection, { type: 'response', id: message.id, result: result ?? null }),
         (error: unknown) => {
+          if (connection.closing) return;
           if (!(error instanceof SidecarError)) log.error(`${message.method} failed`, error);
           sendError(connection, message.id, toErrorBody(error));
         },
       )
-      .finally(() => connection.pending.delete(controller));
+      .finally(() => {
+        connection.pending.delete(controller);
+        if (connection.requests.get(message.id) === controller)
+          connection.requests.delete(message.id);
+      });
+  }
+
+  /**
+   * The server's own methods first (`editor.open` routes to its provider itself), then the
+   * methods clients provide; a provider's namespace with nobody in it is UNAVAILABLE.
+   */
+  function callMethod(
+    method: string,
+    params: unknown,
+    caller: { clientId: string; signal: AbortSignal },
+  ): Promise<unknown> {
+    if (methods.has(method)) return methods.call(method, params, caller);
+    if (providers.has(method)) return providers.route(method, params, caller);
+    if (isProvidableMethod(method)) {
+      return Promise.reject(
+        new SidecarError('UNAVAILABLE', `no client provides "${method}"`, { method }),
+      );
+    }
+    return methods.call(method, params, caller);
+  }
+
+  function handleCancel(connection: Connection, id: string): void {
+    // An unknown id is ignored: the request may have been answered while the cancel travelled.
+    connection.requests
+      .get(id)
+      ?.abort(new SidecarError('CANCELLED', `request "${id}" was cancelled by its client`, { id }));
+  }
+
+  function answerProvide(connection: Connection, id: string | undefined, methodsNow: string[]) {
+    if (id === undefined) return;
+    const result: ProvideResult = { methods: methodsNow };
+    send(connection, { type: 'response', id, result });
   }
 
   function handlePublish(connection: Connection, message: PublishMessage): void {
@@ -210,6 +265,18 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           send(connection, { type: 'response', id: message.id, result: { timestamp } });
         return;
       }
+      case 'provide':
+        answerProvide(connection, message.id, providers.provide(connection, message.methods));
+        return;
+      case 'unprovide':
+        answerProvide(connection, message.id, providers.unprovide(connection, message.methods));
+        return;
+      case 'response':
+        providers.answer(connection, message);
+        return;
+      case 'cancel':
+        handleCancel(connection, message.id);
+        return;
       case 'pong':
         connection.alive = true;
         // Every message that carries an id is answered, this one too.

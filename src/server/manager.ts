@@ -9,6 +9,7 @@ import {
   type ClientMessage,
   type ErrorBody,
   PROTOCOL_VERSION,
+  type ProviderInfo,
   type ServerMessage,
   type WelcomeMessage,
 } from '../protocol/index.js';
@@ -22,8 +23,9 @@ import {
 } from './connection.js';
 import { createDispatch } from './dispatch.js';
 import { idOfFrame, parseClientMessage } from './messages.js';
-import type { MethodRegistry } from './method-registry.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './method-registry.js';
 import { createOutbound } from './outbound.js';
+import { createProviderRouter, type RouteCaller } from './provider-router.js';
 import type { Publisher } from './publisher.js';
 import { createReplayPacer } from './replay-pacer.js';
 import { createSubscriberIndex } from './subscriber-index.js';
@@ -54,6 +56,8 @@ export interface ManagerOptions {
    * anyway; the request timeout by default.
    */
   startWaitMs?: number;
+  /** How long a request routed to a providing client may take. */
+  requestTimeoutMs?: number;
 }
 
 export interface ManagerStats {
@@ -74,6 +78,12 @@ export interface WebSocketManager {
   clientCount(): number;
   connections(): ConnectionInfo[];
   stats(): ManagerStats;
+  /** Methods provided by clients: who provides what, and routing a request to its provider. */
+  providers: {
+    list(): ProviderInfo[];
+    has(method: string): boolean;
+    route(method: string, params: unknown, caller: RouteCaller): Promise<unknown>;
+  };
   /** Tells every client why, closes them with 1001, and waits (briefly) for them to go. */
   close(reason: string): Promise<void>;
 }
@@ -176,10 +186,24 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     connection.socket.close(code, reason);
   }
 
+  const providers = createProviderRouter<Connection>({
+    send,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    isBuiltinMethod: (name) => methods.has(name),
+    onProviderChange: ({ method, clientId, added }) => {
+      if (shuttingDown) return;
+      broadcaster.emit('system', added ? 'provider.added' : 'provider.removed', {
+        method,
+        clientId,
+      });
+    },
+  });
+
   const dispatch = createDispatch({
     broadcaster,
     methods,
     publisher,
+    providers,
     log,
     subscribers,
     replays,
@@ -250,6 +274,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       connection.closing = true;
       subscribers.removeAll(connection);
       replays.forget(connection);
+      providers.connectionGone(connection);
       for (const controller of connection.pending) controller.abort();
       log.debug(`client ${connection.info.id} disconnected`);
       deps.onClientCountChange?.({
@@ -291,6 +316,11 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
         peakQueuedBytes: c.flow.peak,
       })),
     stats: () => ({ ...totals, connections: connections.size }),
+    providers: {
+      list: () => providers.list(),
+      has: (method) => providers.has(method),
+      route: (method, params, caller) => providers.route(method, params, caller),
+    },
     async close(reason) {
       if (shuttingDown) return;
       shuttingDown = true;

@@ -7,6 +7,9 @@ import type { ClientMessage } from '../protocol/index.js';
 const id = z.string().min(1).max(128);
 const channelName = z.string().min(1).max(128);
 
+/** Names are checked by the router, which says which one is wrong and why. */
+const methodList = z.array(z.string().min(1).max(128)).min(1).max(64);
+
 const resumePoint = z.object({
   epoch: z.string().max(64),
   seq: z.record(z.string(), z.number().int().nonnegative()),
@@ -40,9 +43,35 @@ const clientMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('ping'), id: id.optional(), timestamp: z.number().optional() }),
   z.object({ type: z.literal('pong'), id: id.optional(), timestamp: z.number().optional() }),
+  z.object({ type: z.literal('provide'), id: id.optional(), methods: methodList }),
+  z.object({ type: z.literal('unprovide'), id: id.optional(), methods: methodList }),
+  z.object({
+    type: z.literal('response'),
+    id,
+    result: z.unknown().optional(),
+    error: z
+      .object({
+        code: z.string().min(1).max(64),
+        message: z.string().max(4096),
+        details: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
+  }),
+  z.object({ type: z.literal('cancel'), id }),
 ]);
 
-const MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'request', 'publish', 'ping', 'pong'];
+const MESSAGE_TYPES = [
+  'subscribe',
+  'unsubscribe',
+  'request',
+  'publish',
+  'ping',
+  'pong',
+  'provide',
+  'unprovide',
+  'response',
+  'cancel',
+];
 
 /** The `id` of a frame that failed validation (or was dropped), when it has a usable one. */
 export function idOfFrame(text: string): string | undefined {

@@ -17,3 +17,9 @@ export interface SystemConnectedData {
 export interface SystemShutdownData {
   reason: string;
 }
+
+/** `provider.added` / `provider.removed`: one per method a client starts or stops providing. */
+export interface SystemProviderData {
+  method: string;
+  clientId: string;
+}
