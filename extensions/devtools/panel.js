@@ -12,6 +12,7 @@ import { mountGit } from './dashboard/views/git.js';
 import { mountSearch } from './dashboard/views/search.js';
 import { mountValidation } from './dashboard/views/validation.js';
 import { BUILTIN_CHANNELS, connect } from './lib/client/index.js';
+import { addOpenInEditor } from './open-in-editor.js';
 
 /** Where the service worker keeps `{url, token, origin, pairedAt}`. */
 const PAIRING_KEY = 'pairing';
@@ -96,4 +97,9 @@ function mountViews(
     setBadge: tabBadge('validation'),
   });
   mountAi({ client, server, root: byId('panel-ai'), setBadge: tabBadge('ai') });
+  addOpenInEditor({
+    client,
+    roots: ['panel-diagnostics', 'panel-validation', 'panel-search'].map(byId),
+    errorElement: byId('editor-error'),
+  });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { makeTempDir } from '../../support/server.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../dashboard/browser.js';
@@ -55,6 +55,7 @@ export function useExtensionBrowser(): ExtensionBrowser {
   let context: BrowserContext;
   let profile: string;
   let id = '';
+  let worker: Worker;
   let pages: Page[] = [];
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -74,7 +75,7 @@ export function useExtensionBrowser(): ExtensionBrowser {
         `--load-extension=${EXTENSION_DIR}`,
       ],
     });
-    const worker =
+    worker =
       context
         .serviceWorkers()
         .find((candidate) => candidate.url().startsWith('chrome-extension:')) ??
@@ -82,15 +83,13 @@ export function useExtensionBrowser(): ExtensionBrowser {
     id = new URL(worker.url()).host;
   });
   afterEach(async () => {
+    await Promise.all(pages.map((page) => page.close()));
+    pages = [];
     // Each test starts unpaired: the pairing lives in the extension's storage, not in a page.
-    const page = await context.newPage();
-    pages.push(page);
-    await page.goto(`chrome-extension://${id}/panel.html`);
-    await page.evaluate(() =>
+    // (Cleared from the service worker: a panel page reloads on a change of it.)
+    await worker.evaluate(() =>
       (globalThis as unknown as ChromeStorage).chrome.storage.local.clear(),
     );
-    await Promise.all(pages.map((open) => open.close()));
-    pages = [];
   });
   afterAll(async () => {
     await context?.close();
