@@ -110,6 +110,7 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     publisher,
     log: log.child('ws'),
     server: { name: 'sidecar', version: VERSION },
+    root: options.root,
     options: {
       heartbeatMs: options.heartbeatMs,
       rateLimit: options.rateLimit,

@@ -353,7 +353,8 @@ export function connect(options: ConnectOptions): SidecarClient {
       if (stopped) throw closedError();
       const stored = handler as unknown as AnyChannelHandler;
       // A state channel's state is kept while subscribed, for a later watch() to start from.
-      const release = isStateChannel(channel) ? live.hold(channel) : undefined;
+      const release =
+        isStateChannel(channel) && isLiveChannel(channel) ? live.hold(channel) : undefined;
       addHandler(channel, stored);
       let active = true;
       return () => {

@@ -70,4 +70,10 @@ export interface Source<C extends Channel = any> {
    * channel's shape check); throws a SidecarError to refuse it.
    */
   guardPublish?(event: string, data: unknown): void;
+  /**
+   * Takes a producer's publish on this channel into the source's own state (an editor's
+   * diagnostics): returns the event's data to broadcast, or throws a SidecarError to refuse it.
+   * Only the server calls it, for clients it allows to publish there.
+   */
+  ingestPublish?(event: string, data: unknown): unknown;
 }

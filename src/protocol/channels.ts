@@ -8,6 +8,7 @@ export const BUILTIN_CHANNELS = [
   'validation',
   'git',
   'system',
+  'editor',
 ] as const;
 export type BuiltinChannel = (typeof BUILTIN_CHANNELS)[number];
 
@@ -16,7 +17,7 @@ export type CustomChannel = `custom:${string}`;
 export type Channel = BuiltinChannel | CustomChannel;
 
 /** Channels that hold current state: a fresh subscriber gets a `snapshot` first. */
-export const STATE_CHANNELS = ['git', 'diagnostics', 'validation'] as const;
+export const STATE_CHANNELS = ['git', 'diagnostics', 'validation', 'editor'] as const;
 export type StateChannel = (typeof STATE_CHANNELS)[number];
 
 export const CUSTOM_CHANNEL_PATTERN = /^custom:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -3,6 +3,7 @@
 import type { BuiltinChannel, Channel } from './channels.js';
 import type { AiChunkData, AiDoneData, AiErrorData } from './payloads/ai.js';
 import type { DiagnosticsActivityData, DiagnosticsUpdatedData } from './payloads/diagnostics.js';
+import type { EditorState } from './payloads/editor.js';
 import type { FileEventData, FilesBatchData, FilesReadyData } from './payloads/files.js';
 import type { GitBranchData, GitCommitData, GitStatus } from './payloads/git.js';
 import type { SearchDoneData, SearchProgressData, SearchResultsData } from './payloads/search.js';
@@ -26,6 +27,7 @@ export interface ChannelEventMap {
     ready: FilesReadyData;
   };
   diagnostics: { updated: DiagnosticsUpdatedData };
+  editor: { state: EditorState };
   git: { status: GitStatus; branch: GitBranchData; commit: GitCommitData };
   search: { progress: SearchProgressData; results: SearchResultsData; done: SearchDoneData };
   validation: { started: ValidationStartedData; complete: ValidationCompleteData };

@@ -12,6 +12,7 @@ export type * from './messages.js';
 export type * from './methods.js';
 export * from './payloads/ai.js';
 export type * from './payloads/diagnostics.js';
+export * from './payloads/editor.js';
 export * from './payloads/files.js';
 export type * from './payloads/git.js';
 export type * from './payloads/search.js';

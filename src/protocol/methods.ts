@@ -7,6 +7,7 @@ import type {
   DiagnosticsWaitParams,
   DiagnosticsWaitResult,
 } from './payloads/diagnostics.js';
+import type { EditorOpenParams, EditorOpenResult } from './payloads/editor.js';
 import type { GitStatus } from './payloads/git.js';
 import type { SourceStateData } from './payloads/system.js';
 import type { ProviderInfo } from './providers.js';
@@ -62,6 +63,7 @@ export interface MethodMap {
   'ai.chat': { params: AiChatParams; result: { id: string } };
   'ai.cancel': { params: { id: string }; result: { cancelled: boolean } };
   'ai.get': { params: { id: string }; result: AiStreamState };
+  'editor.open': { params: EditorOpenParams; result: EditorOpenResult };
   'ai.models': { params: { provider?: string } | undefined; result: AiModelsResult };
 }
 export type MethodName = keyof MethodMap;

@@ -18,6 +18,7 @@ import {
 } from '../protocol/index.js';
 import type { EventBroadcaster } from './broadcaster.js';
 import type { Connection } from './connection.js';
+import type { EditorBridge } from './editor-bridge.js';
 import { channelsOf } from './messages.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './method-registry.js';
 import type { ProviderRouter } from './provider-router.js';
@@ -30,6 +31,7 @@ export interface DispatchDeps {
   methods: MethodRegistry;
   publisher: Publisher;
   providers: ProviderRouter<Connection>;
+  editor: EditorBridge<Connection>;
   log: Logger;
   subscribers: SubscriberIndex<Connection>;
   replays: ReplayPacer<Connection>;
@@ -56,6 +58,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     methods,
     publisher,
     providers,
+    editor,
     log,
     subscribers,
     replays,
@@ -240,7 +243,9 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   }
 
   function handlePublish(connection: Connection, message: PublishMessage): void {
-    const result = publisher.publish(message);
+    const result = editor.handles(message.channel)
+      ? editor.publish(connection, message)
+      : publisher.publish(message);
     if (message.id !== undefined) send(connection, { type: 'response', id: message.id, result });
   }
 

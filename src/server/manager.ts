@@ -22,6 +22,7 @@ import {
   startHeartbeat,
 } from './connection.js';
 import { createDispatch } from './dispatch.js';
+import { createEditorBridge } from './editor-bridge.js';
 import { idOfFrame, parseClientMessage } from './messages.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type MethodRegistry } from './method-registry.js';
 import { createOutbound } from './outbound.js';
@@ -94,6 +95,8 @@ export interface ManagerDeps {
   publisher: Publisher;
   log: Logger;
   server: { name: string; version: string };
+  /** The workspace root: what editors publish is confined to it. */
+  root: string;
   options: ManagerOptions;
   /** Called after a client connects or disconnects, e.g. to publish `system` events. */
   onClientCountChange?: (change: { clientId: string; clients: number; connected: boolean }) => void;
@@ -199,11 +202,19 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
     },
   });
 
+  const editor = createEditorBridge<Connection>({
+    root: deps.root,
+    broadcaster,
+    publisher,
+    providers,
+  });
+
   const dispatch = createDispatch({
     broadcaster,
     methods,
     publisher,
     providers,
+    editor,
     log,
     subscribers,
     replays,
@@ -275,6 +286,7 @@ export function createWebSocketManager(deps: ManagerDeps): WebSocketManager {
       subscribers.removeAll(connection);
       replays.forget(connection);
       providers.connectionGone(connection);
+      if (!shuttingDown) editor.connectionGone(connection);
       for (const controller of connection.pending) controller.abort();
       log.debug(`client ${connection.info.id} disconnected`);
       deps.onClientCountChange?.({

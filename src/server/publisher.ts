@@ -25,6 +25,12 @@ export type PublishGuard = (event: string, data: unknown) => void;
 export interface Publisher {
   publish(input: PublishRequestBody): PublishResult;
   /**
+   * Hands a publish on a source's own channel (an editor's `diagnostics`) to that source, which
+   * takes it into its state, and broadcasts what it returns. The caller has checked that the
+   * producer may; UNAVAILABLE when no source of the channel takes publishes.
+   */
+  ingest(channel: Channel, event: string, data: unknown): PublishResult;
+  /**
    * Refuses every later publish with UNAVAILABLE. Called as shutdown begins, so that no
    * producer is told an event was published once its subscribers are being closed.
    */
@@ -58,9 +64,11 @@ function checkAiChunk(data: unknown): asserts data is AiChunkData {
  */
 export function createPublisher(
   broadcaster: EventBroadcaster,
-  sources: readonly Pick<Source, 'channel' | 'guardPublish'>[] = [],
+  sources: readonly Pick<Source, 'channel' | 'guardPublish' | 'ingestPublish'>[] = [],
 ): Publisher {
   const guards = new Map<Channel, PublishGuard[]>();
+  const ingesters = new Map<Channel, Pick<Source, 'ingestPublish'>>();
+  for (const source of sources) if (source.ingestPublish) ingesters.set(source.channel, source);
   for (const source of sources) {
     const { channel, guardPublish } = source;
     if (!guardPublish) continue;
@@ -94,6 +102,18 @@ export function createPublisher(
       }
       runGuards(channel, event, data);
       return { channel, seq: broadcaster.emit(channel, event, data ?? null) };
+    },
+    ingest(channel, event, data) {
+      if (stopped) throw new SidecarError('UNAVAILABLE', 'the sidecar is shutting down');
+      const ingester = ingesters.get(channel);
+      if (!ingester?.ingestPublish) {
+        throw new SidecarError('UNAVAILABLE', `no source of "${channel}" runs in this sidecar`, {
+          channel,
+        });
+      }
+      checkPublishDepth(data);
+      const broadcast = ingester.ingestPublish(event, data);
+      return { channel, seq: broadcaster.emit(channel, event, broadcast as never) };
     },
     stop() {
       stopped = true;

@@ -18,6 +18,7 @@ import { countSeverities } from './problems.js';
  *   'git/snapshot': (data: import('/lib/protocol/index.js').GitStatus | null) => string,
  *   'diagnostics/snapshot': (data: import('/lib/protocol/index.js').DiagnosticsSnapshot) => string,
  *   'validation/snapshot': (data: import('/lib/protocol/index.js').ValidationSnapshot) => string,
+ *   'editor/snapshot': (data: import('/lib/protocol/index.js').EditorState) => string,
  * }} Summaries
  */
 
@@ -67,6 +68,10 @@ const SUMMARIES = {
   'ai-response/error': (data) =>
     `${data.id} #${data.index} ${data.error ? `${data.error.code}: ${data.error.message}` : 'failed'}`,
   'system/source': (data) => `${data.name} ${data.state}${data.message ? `: ${data.message}` : ''}`,
+  'system/provider.added': (data) => `${data.method} provided by ${data.clientId}`,
+  'system/provider.removed': (data) => `${data.method} no longer provided by ${data.clientId}`,
+  'editor/state': describeEditorState,
+  'editor/snapshot': describeEditorState,
 };
 
 /** Events whose data is `{ file, event }`. */
@@ -96,6 +101,12 @@ export function summarize(message) {
 /** A search by its query (`"todo"`), which a reader knows, rather than its id. */
 const searchName = (/** @type {{ searchId: string, query?: string }} */ data) =>
   data.query === undefined ? data.searchId : JSON.stringify(data.query);
+
+function describeEditorState(/** @type {import('/lib/protocol/index.js').EditorState} */ state) {
+  if (!state.provider) return 'no editor connected';
+  const dirty = state.openFiles.filter((open) => open.dirty).length;
+  return `${state.provider.name ?? 'editor'}: ${state.activeFile ?? 'no file'} · ${count(state.openFiles.length, 'open file')}${dirty ? `, ${dirty} unsaved` : ''}`;
+}
 
 function describeGitStatus(/** @type {import('/lib/protocol/index.js').GitStatus} */ status) {
   const changed = new Set([

@@ -6,7 +6,8 @@
  * progress ("Initializing JS/TS language features") while it works.
  */
 
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { childEnvironment } from '../../core/child-environment.js';
 import { SidecarError } from '../../core/errors.js';
@@ -26,6 +27,7 @@ import { createDocumentSync, type DocumentSync } from './document-sync.js';
 import { createLanguageServer, type LanguageServer } from './language-server.js';
 import type { LspServerConfig } from './lsp-settings.js';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-guard.js';
+import { parsePublishedSet } from './published-diagnostics.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restart-policy.js';
 import { type LanguageServerSpec, resolveLanguageServers } from './server-registry.js';
 import { createSettleTracker, type SettleTracker } from './settle-tracker.js';
@@ -138,6 +140,15 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
   let activity: Activity | undefined;
   /** Per server and URI, the document version its last report was about. */
   const reportedVersions = new Map<string, number>();
+  /** The root, once started: published sets get their URI from it. */
+  let root: string | undefined;
+  /** Servers whose sets were published by clients (an editor) rather than run here. */
+  const publishedServers = new Set<string>();
+  /** Names a client may not publish under: the sidecar's own language servers. */
+  const ownServers = new Set([
+    'typescript',
+    ...(options.servers ?? []).map((server) => server.name),
+  ]);
 
   function publish(
     ctx: Context,
@@ -331,6 +342,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     channel: 'diagnostics',
     async start(ctx) {
       await stop();
+      root = ctx.root;
       const paths = createWorkspacePaths(ctx.root);
       const { servers, unavailable } = resolveLanguageServers(ctx.root, options.servers ?? []);
       for (const { name, reason } of unavailable) ctx.setPartState(name, 'unavailable', reason);
@@ -368,13 +380,23 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     },
     stop,
     snapshot: (): DiagnosticsSnapshot => store.snapshot(),
+    ingestPublish(event, data) {
+      if (root === undefined) throw new SidecarError('UNAVAILABLE', 'diagnostics have not started');
+      const { file, server, diagnostics } = parsePublishedSet(event, data, ownServers);
+      const uri = pathToFileURL(join(root, file)).href;
+      store.set({ file, uri, server, diagnostics });
+      publishedServers.add(server);
+      return { file, uri, server, diagnostics, summary: store.summary() };
+    },
     servers: () => running.map(({ server }) => ({ name: server.name, pid: server.pid })),
     methods: [
       defineMethod({
         name: 'diagnostics.get',
         params: getParams,
         handler: ({ file }): DiagnosticsSnapshot => {
-          if (unavailableReason) throw new SidecarError('UNAVAILABLE', unavailableReason);
+          // An editor's published sets are worth answering even with no language server here.
+          if (unavailableReason && publishedServers.size === 0)
+            throw new SidecarError('UNAVAILABLE', unavailableReason);
           return store.snapshot(file);
         },
       }),

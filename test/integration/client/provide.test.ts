@@ -69,20 +69,20 @@ describe('client.provide', () => {
     const first = open(sidecar.wsUrl);
     const second = open(sidecar.wsUrl);
     const requester = open(sidecar.wsUrl);
-    await first.provide('editor.open', () => 'first');
-    const refused = await second.provide('editor.open', () => 'second').catch((e: unknown) => e);
+    await first.provide('editor.reveal', () => 'first');
+    const refused = await second.provide('editor.reveal', () => 'second').catch((e: unknown) => e);
     expect(isSidecarClientError(refused, 'FORBIDDEN')).toBe(true);
     await expect(second.provide('git.status', () => null)).rejects.toMatchObject({
       code: 'INVALID_PARAMS',
     });
 
-    const waiting = second.provide('editor.open', () => 'second', { waitIfTaken: true });
+    const waiting = second.provide('editor.reveal', () => 'second', { waitIfTaken: true });
     await waiting;
     await first.close();
     await waitFor(
       async () =>
-        (await requester.request('editor.open', { file: 'x' }).catch(() => null)) === 'second',
-      { message: 'the second client to take editor.open over' },
+        (await requester.request('editor.reveal', { file: 'x' }).catch(() => null)) === 'second',
+      { message: 'the second client to take editor.reveal over' },
     );
   });
 

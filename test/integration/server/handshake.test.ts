@@ -80,6 +80,7 @@ describe('WebSocket handshake', () => {
       'validation',
       'git',
       'system',
+      'editor',
     ]);
     expect(welcome.methods).toContain('server.info');
     expect(typeof welcome.clientId).toBe('string');
