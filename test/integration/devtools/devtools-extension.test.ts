@@ -6,11 +6,11 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Sidecar } from '../../../src/app/sidecar.js';
 import { connect } from '../../../src/client/index.js';
+import { createDiagnosticsSource } from '../../../src/sources/diagnostics/index.js';
 import { createFilesSource } from '../../../src/sources/files/index.js';
 import { TEST_TOKEN, useTestSidecars } from '../../support/server.js';
 import {
@@ -120,7 +120,8 @@ describe('the DevTools extension in real Chromium', () => {
   });
 
   it('pairs from the dashboard; the panel connects, shows live events, and a click on a problem reaches the editor.open provider', async () => {
-    const sidecar = await start({ sources: [createFilesSource()] });
+    // No tsconfig.json, so no language server starts: the problems come from the editor.
+    const sidecar = await start({ sources: [createFilesSource(), createDiagnosticsSource({})] });
     const editor = await editorProvider(sidecar);
     try {
       const dashboard = await openDashboard(sidecar);
@@ -138,16 +139,16 @@ describe('the DevTools extension in real Chromium', () => {
       await row.first().waitFor();
       expect(await row.first().getAttribute('data-channel')).toBe('files');
 
-      // A problem in a file of the workspace, as a language server reports it.
+      // The editor's own problem in a file of the workspace, published as an IDE extension
+      // does (as the named server "vscode").
       await mkdir(join(sidecar.options.root, 'src'));
       await writeFile(
         join(sidecar.options.root, 'src/app.ts'),
         'export {};\n\n\n\nconst x = missing;\n',
       );
-      sidecar.broadcaster.emit('diagnostics', 'updated', {
+      await editor.client.publish('diagnostics', 'updated', {
         file: 'src/app.ts',
-        uri: pathToFileURL(join(sidecar.options.root, 'src/app.ts')).href,
-        server: 'typescript',
+        server: 'vscode',
         diagnostics: [
           {
             range: { start: { line: 4, character: 10 }, end: { line: 4, character: 17 } },
@@ -156,7 +157,6 @@ describe('the DevTools extension in real Chromium', () => {
             source: 'ts',
           },
         ],
-        summary: { errors: 1, warnings: 0, infos: 0, hints: 0 },
       });
       await page.getByRole('tab', { name: /Diagnostics/ }).click();
       const problem = page
