@@ -203,6 +203,26 @@ describe('the DevTools extension in real Chromium', () => {
       await editor.client.close();
     }
   });
+
+  it('pairs again with another sidecar: the pairing is replaced and an open panel follows it', async () => {
+    const first = await start();
+    const second = await start();
+    const pairFrom = async (sidecar: Sidecar) => {
+      const { page } = await openDashboard(sidecar);
+      await page.getByRole('button', { name: 'Connect the DevTools extension' }).click();
+      await page.locator('#pairing-status', { hasText: 'Paired' }).waitFor();
+    };
+    await pairFrom(first);
+    const { page, problems } = await browser.open(panelUrl());
+    await connected(page);
+    await page.locator('#pairing-notice', { hasText: `Paired with ${first.wsUrl}` }).waitFor();
+
+    await pairFrom(second);
+    await page.locator('#pairing-notice', { hasText: `Paired with ${second.wsUrl}` }).waitFor();
+    await connected(page);
+    await page.locator('#server-facts', { hasText: second.epoch }).waitFor();
+    expect(problems).toEqual([]);
+  });
 });
 
 /** Clicks a problem row's "open in editor" control. */
