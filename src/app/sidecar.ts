@@ -14,6 +14,7 @@ import {
   removeDiscovery,
   writeDiscovery,
 } from '../server/discovery.js';
+import { createEditorOpenMethod } from '../server/editor-open.js';
 import { createHttpHandlers, MCP_PATH, WEBSOCKET_PATH } from '../server/http.js';
 import { listenWithRetry } from '../server/listen.js';
 import {
@@ -23,6 +24,7 @@ import {
 } from '../server/manager.js';
 import { createMethodRegistry, type MethodRegistry } from '../server/method-registry.js';
 import { renderMetrics } from '../server/metrics.js';
+import { createPairMethod } from '../server/pairing.js';
 import { createPublisher, type Publisher } from '../server/publisher.js';
 import { createAccessPolicy } from '../server/security.js';
 import { createSourceRunner } from '../server/source-runner.js';
@@ -177,6 +179,14 @@ export function createSidecar(input: SidecarOptions = {}): Sidecar {
     };
   }
   methods.register(defineMethod({ name: 'server.info', params: noParams, handler: info }));
+  methods.register(createEditorOpenMethod({ root: options.root, providers: manager.providers }));
+  methods.register(
+    createPairMethod({
+      allowOrigin: (origin) => policy.allowOrigin(origin),
+      servesDashboard: () => ownsServer,
+      onPaired: (origin) => log.info(`paired ${origin}: it may connect until the sidecar stops`),
+    }),
+  );
 
   let server: Server | undefined;
   let ownsServer = false;

@@ -6,6 +6,9 @@ export interface MethodCaller {
   clientId: string;
   /** Aborted when the caller disconnects or the call times out. */
   signal: AbortSignal;
+  /** The `Origin` and `Host` headers of the caller's WebSocket upgrade (a browser's page). */
+  origin?: string;
+  host?: string;
 }
 
 export interface MethodDefinition<P = unknown, R = unknown> {

@@ -64,6 +64,7 @@ export interface MethodMap {
   'ai.cancel': { params: { id: string }; result: { cancelled: boolean } };
   'ai.get': { params: { id: string }; result: AiStreamState };
   'editor.open': { params: EditorOpenParams; result: EditorOpenResult };
+  'server.pair': { params: { origin: string }; result: { origin: string; allowed: true } };
   'ai.models': { params: { provider?: string } | undefined; result: AiModelsResult };
 }
 export type MethodName = keyof MethodMap;

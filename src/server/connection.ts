@@ -42,6 +42,8 @@ export interface Connection extends OutboundConnection {
   flood: FloodDetector;
   alive: boolean;
   closing: boolean;
+  /** The Host header of its upgrade: with the Origin, tells the sidecar's own page. */
+  host: string | undefined;
   /** Aborts the handlers of requests still running when the connection goes. */
   pending: Set<AbortController>;
   /** The same requests by their id, for a `cancel` to find (the latest one of an id). */
@@ -75,6 +77,7 @@ export function createConnection(
       bytesSent: 0,
       rateLimited: 0,
     },
+    host: request.headers.host,
     socket,
     transport,
     bucket: createTokenBucket(limits.rateLimit, limits.rateBurst),

@@ -187,7 +187,12 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     const controller = new AbortController();
     connection.pending.add(controller);
     connection.requests.set(message.id, controller);
-    const caller = { clientId: connection.info.id, signal: controller.signal };
+    const caller = {
+      clientId: connection.info.id,
+      signal: controller.signal,
+      origin: connection.info.origin,
+      host: connection.host,
+    };
     // A cancel answers at once, even when a built-in handler does not stop on its signal.
     const cancelled = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {

@@ -37,6 +37,8 @@ export interface AccessPolicy {
   isOriginAllowed(origin: string | undefined, hostHeader: string | undefined): boolean;
   /** Constant-time check of the bearer header or `?token=`. Always true with auth off. */
   isAuthorized(request: IncomingMessage): boolean;
+  /** Allows one exact origin from now on, for this server's lifetime (`server.pair`). */
+  allowOrigin(origin: string): void;
   readonly token: string | null;
 }
 
@@ -53,6 +55,7 @@ export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
     ...options.allowHosts.map((h) => h.toLowerCase()),
   ]);
   const originPatterns = options.allowOrigins.map(wildcardToRegExp);
+  const pairedOrigins = new Set<string>();
   // Hashing both sides gives equal lengths, so timingSafeEqual never leaks the token's length.
   const expectedDigest = options.token === null ? null : digest(options.token);
 
@@ -68,7 +71,11 @@ export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
       if (hostHeader && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`)) {
         return isHostAllowed(hostHeader);
       }
+      if (pairedOrigins.has(origin.toLowerCase())) return true;
       return originPatterns.some((pattern) => pattern.test(origin));
+    },
+    allowOrigin(origin) {
+      pairedOrigins.add(origin.toLowerCase());
     },
     isAuthorized(request) {
       if (expectedDigest === null) return true;
