@@ -5,6 +5,7 @@
 
 import { count, frameScheduler, h, rememberedDetails, replaceKeepingFocus } from '../ui/dom.js';
 import { bindChannelNotice } from '../ui/server-state.js';
+import { editorLinks } from './open-in-editor.js';
 import { countSeverities, problemsTable, severityBadges } from './problems.js';
 
 /** Files and rows drawn at most; the counts still cover everything. */
@@ -21,6 +22,7 @@ const MAX_ROWS_PER_FILE = 100;
  */
 export function mountDiagnostics({ client, server, root, setBadge }) {
   const diagnostics = client.live('diagnostics');
+  const openLink = editorLinks(client);
   /** @type {Map<string, boolean>} files the user folded or unfolded */
   const opened = new Map();
 
@@ -85,8 +87,15 @@ export function mountDiagnostics({ client, server, root, setBadge }) {
               message: item.message,
               // As editors show it: `typescript(2322)`.
               origin: `${item.source ?? item.server}${item.code === undefined ? '' : `(${item.code})`}`,
+              // The range is 0-based, as in LSP; editor.open counts from 1.
+              target: {
+                file,
+                line: item.range.start.line + 1,
+                column: item.range.start.character + 1,
+              },
             })),
             MAX_ROWS_PER_FILE,
+            openLink,
           ),
         ),
       ),

@@ -52,15 +52,20 @@ export function severityBadges(/** @type {Record<(typeof SEVERITIES)[number], nu
 }
 
 /**
- * @typedef {{ severity: string, position: string, message: string, origin?: string }} ProblemRow
+ * @typedef {{
+ *   severity: string, position: string, message: string, origin?: string,
+ *   target?: import('./open-in-editor.js').EditorTarget,
+ * }} ProblemRow
  */
 
 /**
  * A table of problems (diagnostics, validation results), at most `max` rows, with "N more".
  * @param {ProblemRow[]} problems
  * @param {number} max
+ * @param {(target: import('./open-in-editor.js').EditorTarget) => HTMLElement} [openLink]
+ *   an "open in editor" button for a row with a `target`
  */
-export function problemsTable(problems, max) {
+export function problemsTable(problems, max, openLink) {
   return [
     h(
       'table',
@@ -78,6 +83,9 @@ export function problemsTable(problems, max) {
               h('td', { class: 'col-position', title: problem.position }, problem.position),
               h('td', { class: 'col-message' }, problem.message),
               h('td', { class: 'col-origin muted', title: problem.origin }, problem.origin ?? ''),
+              openLink
+                ? h('td', { class: 'col-open' }, problem.target ? openLink(problem.target) : '')
+                : null,
             ),
           ),
       ),

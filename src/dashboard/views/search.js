@@ -9,6 +9,7 @@
  */
 import { count, describeError, formatNumber, frameScheduler, h } from '../ui/dom.js';
 import { bindChannelNotice } from '../ui/server-state.js';
+import { editorLinks } from './open-in-editor.js';
 
 /** Matches drawn at most; the count covers all of them. */
 const MAX_SHOWN = 2000;
@@ -33,6 +34,7 @@ const LINE_WINDOW = 240;
  * }} options
  */
 export function mountSearch({ client, server, root, setBadge }) {
+  const openLink = editorLinks(client);
   /** The search on screen: null before the first one. */
   let current = /** @type {SearchState | null} */ (null);
   /** Bumped by each submit, so the answer of a superseded search.start is ignored. */
@@ -195,7 +197,7 @@ export function mountSearch({ client, server, root, setBadge }) {
           ),
         );
       }
-      group.append(matchLine(match));
+      group.append(matchLine(match, openLink));
     }
     incoming = [];
     results.append(fragment);
@@ -236,8 +238,9 @@ export function mountSearch({ client, server, root, setBadge }) {
  * window around its first match (the server already sends a window of a very long line, from
  * `textStart`).
  * @param {import('/lib/protocol/index.js').SearchMatch} match
+ * @param {(target: import('./open-in-editor.js').EditorTarget) => HTMLElement} openLink
  */
-function matchLine(match) {
+function matchLine(match, openLink) {
   const ranges = match.matches;
   const from = Math.max(0, (ranges[0]?.start ?? 0) - 40);
   const to = Math.min(match.text.length, from + LINE_WINDOW);
@@ -261,5 +264,7 @@ function matchLine(match) {
     { class: 'match' },
     h('span', { class: 'match-position' }, `${match.line}:${match.column + 1}`),
     line,
+    // The column is 0-based here; editor.open counts from 1.
+    openLink({ file: match.file, line: match.line, column: match.column + 1 }),
   );
 }

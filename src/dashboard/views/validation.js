@@ -13,6 +13,7 @@ import {
   replaceKeepingFocus,
 } from '../ui/dom.js';
 import { bindChannelNotice } from '../ui/server-state.js';
+import { editorLinks } from './open-in-editor.js';
 import { countSeverities, problemsTable, severityBadges } from './problems.js';
 
 const MAX_PROBLEMS_PER_TOOL = 200;
@@ -29,6 +30,7 @@ const MAX_PROBLEMS_PER_TOOL = 200;
  */
 export function mountValidation({ client, server, root, setBadge }) {
   const validation = client.live('validation');
+  const openLink = editorLinks(client);
   const runAll = h(
     'button',
     { type: 'button', id: 'validation-run', onclick: () => run() },
@@ -117,8 +119,10 @@ export function mountValidation({ client, server, root, setBadge }) {
                 position: `${problem.file}:${problem.line}:${problem.column}`,
                 message: problem.message,
                 origin: problem.code ?? '',
+                target: { file: problem.file, line: problem.line, column: problem.column },
               })),
               MAX_PROBLEMS_PER_TOOL,
+              openLink,
             )
           : null,
       );
