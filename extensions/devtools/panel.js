@@ -1,6 +1,7 @@
 // The "Sidecar" DevTools panel: the dashboard's own views (copied in by `npm run build`, never
 // forked) over the project's browser client, connected with the pairing the service worker
-// stored when the dashboard's "Connect the DevTools extension" button was clicked.
+// stored when the dashboard's "Connect the DevTools extension" button was clicked. The views'
+// "Open" buttons on problems and search results call `editor.open` on the paired sidecar.
 
 import { createServerState } from './dashboard/ui/server-state.js';
 import { setupTabs } from './dashboard/ui/tabs.js';
@@ -12,7 +13,6 @@ import { mountGit } from './dashboard/views/git.js';
 import { mountSearch } from './dashboard/views/search.js';
 import { mountValidation } from './dashboard/views/validation.js';
 import { BUILTIN_CHANNELS, connect } from './lib/client/index.js';
-import { addOpenInEditor } from './open-in-editor.js';
 
 /** Where the service worker keeps `{url, token, origin, pairedAt}`. */
 const PAIRING_KEY = 'pairing';
@@ -97,9 +97,4 @@ function mountViews(
     setBadge: tabBadge('validation'),
   });
   mountAi({ client, server, root: byId('panel-ai'), setBadge: tabBadge('ai') });
-  addOpenInEditor({
-    client,
-    roots: ['panel-diagnostics', 'panel-validation', 'panel-search'].map(byId),
-    errorElement: byId('editor-error'),
-  });
 }

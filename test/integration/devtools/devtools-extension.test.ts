@@ -225,7 +225,7 @@ describe('the DevTools extension in real Chromium', () => {
   });
 });
 
-/** Clicks a problem row's "open in editor" control. */
+/** Clicks a problem row's "open in editor" button (the dashboard view's own). */
 async function openInEditor(row: import('playwright-core').Locator): Promise<void> {
-  await row.getByRole('button', { name: /open in editor/i }).click();
+  await row.getByRole('button', { name: /^Open .* in the editor$/ }).click();
 }
