@@ -9,6 +9,7 @@ import { mountConnection } from './views/connection.js';
 import { mountDiagnostics } from './views/diagnostics.js';
 import { mountEventLog } from './views/event-log.js';
 import { mountGit } from './views/git.js';
+import { mountPairing } from './views/pairing.js';
 import { mountSearch } from './views/search.js';
 import { mountValidation } from './views/validation.js';
 
@@ -39,7 +40,8 @@ function tabBadge(/** @type {string} */ view) {
 }
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-const client = connect({ url: wsUrl, token: takeToken() });
+const token = takeToken();
+const client = connect({ url: wsUrl, token });
 const server = createServerState(client);
 
 // Every view subscribes now, before the connection opens, so each state channel's first
@@ -52,6 +54,7 @@ mountConnection({
   root: byId('server-view'),
 });
 mountGit({ client, server, root: byId('git-view') });
+mountPairing({ client, url: wsUrl, token, root: byId('pairing-view') });
 mountEventLog({ client, channels: BUILTIN_CHANNELS, root: byId('panel-events') });
 mountDiagnostics({
   client,
