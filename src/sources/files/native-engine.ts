@@ -12,6 +12,7 @@
 import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import type { AsyncSubscription, Event } from '@parcel/watcher';
+import { isLostEventsError, rescanTree } from './rescan.js';
 import { walkTree } from './tree-walk.js';
 import { toWatchProblem, type WatchEngine, type WatchEngineOptions } from './watch-engine.js';
 
@@ -32,9 +33,15 @@ export async function loadNativeWatcher(): Promise<ParcelWatcher> {
   return loaded.default ?? loaded;
 }
 
-export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
+export function createNativeEngine(
+  options: WatchEngineOptions,
+  loadWatcher: () => Promise<ParcelWatcher> = loadNativeWatcher,
+): WatchEngine {
   const { root, ignoredIn, onEvent, onError } = options;
   const folders = new Set<string>([root]);
+  /** The files reported (not ignored): what a rescan after lost events compares with. */
+  const files = new Set<string>();
+  let lastEventsAt = Date.now();
   let subscription: AsyncSubscription | null = null;
   let closed = false;
 
@@ -43,7 +50,10 @@ export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
     const ignoredFolders: string[] = [];
     walkTree(start, {
       ignoredIn,
-      onFile: (path) => onEvent('add', path),
+      onFile: (path) => {
+        files.add(path);
+        onEvent('add', path);
+      },
       onFolder: (path) => {
         folders.add(path);
         if (start !== root) onEvent('addDir', path);
@@ -71,8 +81,10 @@ export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
   /** Drops what was below deleted folders: after a whole delivery, whose order is not the disk's. */
   function forgetBelow(deleted: string[]): void {
     const prefixes = deleted.map((path) => `${path}${sep}`);
-    for (const folder of folders) {
-      if (prefixes.some((prefix) => folder.startsWith(prefix))) folders.delete(folder);
+    for (const known of [folders, files]) {
+      for (const path of known) {
+        if (prefixes.some((prefix) => path.startsWith(prefix))) known.delete(path);
+      }
     }
   }
 
@@ -86,6 +98,7 @@ export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
         return; // gone again already; its delete follows
       }
       if (!isDir) {
+        files.add(path);
         onEvent('add', path);
         return;
       }
@@ -100,13 +113,15 @@ export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
       deletedFolders.push(path);
       onEvent('unlinkDir', path);
     } else {
+      files.delete(path);
       onEvent('unlink', path);
     }
   }
 
   function onWatcherEvents(error: Error | null, events: Event[]): void {
     if (closed) return;
-    if (error) onError(toWatchProblem(error));
+    const lostEvents = error !== null && isLostEventsError(error);
+    if (error && !lostEvents) onError(toWatchProblem(error));
     const deletedFolders: string[] = [];
     for (const event of events) {
       try {
@@ -116,6 +131,19 @@ export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
       }
     }
     if (deletedFolders.length > 0) forgetBelow(deletedFolders);
+    if (lostEvents) {
+      rescanTree({
+        root,
+        ignoredIn,
+        folders,
+        files,
+        lastEventsAt,
+        onEvent,
+        onError: (failure, path) =>
+          onError(toWatchProblem(Object.assign(asError(failure), { path }))),
+      });
+    }
+    lastEventsAt = Date.now();
   }
 
   /** Never crawled nor watched: the always-skipped folders and the ignored ones given. */
@@ -126,7 +154,7 @@ export function createNativeEngine(options: WatchEngineOptions): WatchEngine {
   return {
     name: 'native',
     async start() {
-      const watcher = await loadNativeWatcher();
+      const watcher = await loadWatcher();
       if (closed) return;
       // @parcel/watcher crawls in C++ on a thread of its own while this thread walks the tree
       // (which counts the files and finds the ignored folders): the two crawls overlap instead

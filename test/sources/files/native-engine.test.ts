@@ -1,11 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileEventKind } from '../../../src/protocol/index.js';
 import { createIgnoreFilter } from '../../../src/sources/files/gitignore.js';
-import { createNativeEngine } from '../../../src/sources/files/native-engine.js';
+import { createNativeEngine, loadNativeWatcher } from '../../../src/sources/files/native-engine.js';
 import type { WatchEngine } from '../../../src/sources/files/watch-engine.js';
 import { waitFor } from '../../support/server.js';
 
@@ -38,20 +47,25 @@ function inotifyWatches(): number | null {
   return watches;
 }
 
-async function startEngine(): Promise<[FileEventKind, string][]> {
+async function startEngine(
+  loadWatcher: typeof loadNativeWatcher = loadNativeWatcher,
+): Promise<[FileEventKind, string][]> {
   const filter = createIgnoreFilter(root);
   const toRelative = (path: string) => relative(root, path).split(sep).join('/');
   const events: [FileEventKind, string][] = [];
-  engine = createNativeEngine({
-    root,
-    followSymlinks: false,
-    isIgnored: (path, isDir) => filter.isIgnored(toRelative(path), isDir),
-    ignoredIn: (folder) => filter.inFolder(toRelative(folder)),
-    onEvent: (event, path) => events.push([event, toRelative(path)]),
-    onError: (problem) => {
-      throw new Error(problem.message);
+  engine = createNativeEngine(
+    {
+      root,
+      followSymlinks: false,
+      isIgnored: (path, isDir) => filter.isIgnored(toRelative(path), isDir),
+      ignoredIn: (folder) => filter.inFolder(toRelative(folder)),
+      onEvent: (event, path) => events.push([event, toRelative(path)]),
+      onError: (problem) => {
+        throw new Error(problem.message);
+      },
     },
-  });
+    loadWatcher,
+  );
   await engine.start();
   return events;
 }
@@ -86,6 +100,49 @@ describe('native engine', () => {
     await waitFor(() => events.some(([, file]) => file === 'src/marker.ts'));
     expect(events.map(([, file]) => file).filter((file) => /dist|node_modules/.test(file))).toEqual(
       [],
+    );
+  });
+
+  it('walks the tree again when the watcher lost events, and reports what changed meanwhile', async () => {
+    root = await mkdtemp(join(tmpdir(), 'sidecar-native-'));
+    for (const file of ['same.txt', 'edited.txt', 'deleted.txt', 'old/inside.txt']) {
+      write(file, 'before');
+      const longAgo = new Date(Date.now() - 60_000);
+      utimesSync(join(root, file), longAgo, longAgo);
+    }
+    // A watcher that loses what it sees once told to, then reports that it lost events (as
+    // @parcel/watcher does when the system's event queue overflowed).
+    const real = await loadNativeWatcher();
+    let losing = false;
+    let reportLoss = () => {};
+    const losingWatcher: typeof real = {
+      ...real,
+      subscribe: (dir, callback, options) => {
+        reportLoss = () => callback(new Error('Events were dropped: the queue overflowed'), []);
+        return real.subscribe(dir, (error, events) => losing || callback(error, events), options);
+      },
+    };
+    const events = await startEngine(async () => losingWatcher);
+    events.length = 0;
+
+    losing = true;
+    write('added.txt');
+    write('edited.txt', 'after');
+    unlinkSync(join(root, 'deleted.txt'));
+    write('new/inside.txt');
+    rmSync(join(root, 'old'), { recursive: true });
+    reportLoss();
+
+    expect(events.sort()).toEqual(
+      [
+        ['add', 'added.txt'],
+        ['add', 'new/inside.txt'],
+        ['addDir', 'new'],
+        ['change', 'edited.txt'],
+        ['unlink', 'deleted.txt'],
+        ['unlink', 'old/inside.txt'],
+        ['unlinkDir', 'old'],
+      ].sort(),
     );
   });
 });
