@@ -5,8 +5,15 @@
  *
  * It reports `create`/`update`/`delete` without saying whether a path is a folder, and a new
  * folder's watch starts after the folder does, so this engine keeps the set of known folders
- * (thousands, not the files) and lists a new folder itself. It never follows symbolic links.
- * Folders ignored at start stay unwatched until the watcher restarts.
+ * and lists a new folder itself. It never follows symbolic links. Folders ignored at start stay
+ * unwatched until the watcher restarts.
+ *
+ * Start: @parcel/watcher's own crawl (C++, on a thread of its own) runs while this thread walks
+ * the tree with the ignore rules, so `ready` costs the longer of the two, not their sum.
+ *
+ * When @parcel/watcher reports that it lost events (its queue overflowed), the tree is walked
+ * again and what changed meanwhile is reported (`rescan.ts`); the engine keeps the set of files
+ * it reported for that.
  */
 
 import { type Dirent, lstatSync, readdirSync } from 'node:fs';
