@@ -19,6 +19,7 @@
 import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import type { AsyncSubscription, Event } from '@parcel/watcher';
+import { createKnownFiles } from './known-files.js';
 import { isLostEventsError, rescanTree } from './rescan.js';
 import { walkTree } from './tree-walk.js';
 import { toWatchProblem, type WatchEngine, type WatchEngineOptions } from './watch-engine.js';
@@ -47,7 +48,7 @@ export function createNativeEngine(
   const { root, ignoredIn, onEvent, onError } = options;
   const folders = new Set<string>([root]);
   /** The files reported (not ignored): what a rescan after lost events compares with. */
-  const files = new Set<string>();
+  const files = createKnownFiles();
   let lastEventsAt = Date.now();
   let subscription: AsyncSubscription | null = null;
   let closed = false;
@@ -57,10 +58,8 @@ export function createNativeEngine(
     const ignoredFolders: string[] = [];
     walkTree(start, {
       ignoredIn,
-      onFile: (path) => {
-        files.add(path);
-        onEvent('add', path);
-      },
+      onFile: (path) => onEvent('add', path),
+      onFolderFiles: (folder, names) => files.setFolder(folder, names),
       onFolder: (path) => {
         folders.add(path);
         if (start !== root) onEvent('addDir', path);
@@ -88,11 +87,10 @@ export function createNativeEngine(
   /** Drops what was below deleted folders: after a whole delivery, whose order is not the disk's. */
   function forgetBelow(deleted: string[]): void {
     const prefixes = deleted.map((path) => `${path}${sep}`);
-    for (const known of [folders, files]) {
-      for (const path of known) {
-        if (prefixes.some((prefix) => path.startsWith(prefix))) known.delete(path);
-      }
-    }
+    const isGone = (path: string) => prefixes.some((prefix) => path.startsWith(prefix));
+    for (const folder of folders) if (isGone(folder)) folders.delete(folder);
+    const deletedSet = new Set(deleted);
+    files.forgetFolders((folder) => deletedSet.has(folder) || isGone(folder));
   }
 
   function handle(event: Event, deletedFolders: string[]): void {

@@ -7,7 +7,9 @@
  */
 
 import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FileEventKind } from '../../protocol/index.js';
+import type { KnownFiles } from './known-files.js';
 import { walkTree } from './tree-walk.js';
 
 /** mtimes are coarse on some file systems, and a write may land just before its event. */
@@ -18,7 +20,7 @@ export interface RescanInput {
   ignoredIn(absoluteFolder: string): (name: string, isDir: boolean) => boolean;
   /** What the engine knew (absolute paths); brought up to date by the rescan. */
   folders: Set<string>;
-  files: Set<string>;
+  files: KnownFiles;
   /** When the last events that arrived were handled (ms since the epoch). */
   lastEventsAt: number;
   onEvent(event: FileEventKind, absolutePath: string): void;
@@ -34,31 +36,39 @@ export function rescanTree(input: RescanInput): void {
   const { root, folders, files, onEvent } = input;
   const modifiedSince = input.lastEventsAt - MTIME_SLACK_MS;
   const foldersNow = new Set<string>([root]);
-  const filesNow = new Set<string>();
   walkTree(root, {
     ignoredIn: input.ignoredIn,
     onFolder: (path) => {
       foldersNow.add(path);
       if (!folders.has(path)) onEvent('addDir', path);
     },
-    onFile: (path) => {
-      filesNow.add(path);
-      if (!files.has(path)) {
-        onEvent('add', path);
-        return;
+    onFolderFiles: (folder, names) => {
+      const before = files.namesIn(folder);
+      for (const name of names) {
+        const path = join(folder, name);
+        if (!before.has(name)) onEvent('add', path);
+        else if (modifiedAfter(path, modifiedSince)) onEvent('change', path);
       }
-      try {
-        if (lstatSync(path).mtimeMs >= modifiedSince) onEvent('change', path);
-      } catch {
-        // gone meanwhile: its removal comes as an event
-      }
+      const now = new Set(names);
+      for (const name of before) if (!now.has(name)) onEvent('unlink', join(folder, name));
+      files.setFolder(folder, names);
     },
     onError: input.onError,
   });
-  for (const path of files) if (!filesNow.has(path)) onEvent('unlink', path);
-  for (const path of folders) if (!foldersNow.has(path)) onEvent('unlinkDir', path);
+  for (const folder of folders) {
+    if (foldersNow.has(folder)) continue;
+    for (const name of files.namesIn(folder)) onEvent('unlink', join(folder, name));
+    onEvent('unlinkDir', folder);
+  }
+  files.forgetFolders((folder) => !foldersNow.has(folder));
   folders.clear();
-  for (const path of foldersNow) folders.add(path);
-  files.clear();
-  for (const path of filesNow) files.add(path);
+  for (const folder of foldersNow) folders.add(folder);
+}
+
+function modifiedAfter(path: string, since: number): boolean {
+  try {
+    return lstatSync(path).mtimeMs >= since;
+  } catch {
+    return false; // gone meanwhile: its removal comes as an event
+  }
 }

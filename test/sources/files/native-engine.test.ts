@@ -123,9 +123,12 @@ describe('native engine', () => {
       },
     };
     const events = await startEngine(async () => losingWatcher);
+    write('seen.txt'); // reported before events are lost
+    await waitFor(() => events.some(([event, file]) => event === 'add' && file === 'seen.txt'));
     events.length = 0;
 
     losing = true;
+    unlinkSync(join(root, 'seen.txt'));
     write('added.txt');
     write('edited.txt', 'after');
     unlinkSync(join(root, 'deleted.txt'));
@@ -141,6 +144,7 @@ describe('native engine', () => {
         ['change', 'edited.txt'],
         ['unlink', 'deleted.txt'],
         ['unlink', 'old/inside.txt'],
+        ['unlink', 'seen.txt'],
         ['unlinkDir', 'old'],
       ].sort(),
     );
