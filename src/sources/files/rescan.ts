@@ -29,7 +29,7 @@ export interface RescanInput {
 
 /** Whether a watcher error says that events were lost. */
 export function isLostEventsError(error: { message?: string }): boolean {
-  return /overflow|dropped|must ?scan|rescan/i.test(error.message ?? '');
+  return /overflow|dropped|must ?scan|re-?scan/i.test(error.message ?? '');
 }
 
 export function rescanTree(input: RescanInput): void {
