@@ -16,6 +16,8 @@ export interface TreeWalkVisitor {
   ignoredIn(absoluteFolder: string): (name: string, isDir: boolean) => boolean;
   onFile?(absolutePath: string): void;
   onFolder?(absolutePath: string): void;
+  /** The names of the files a folder holds (not ignored), once its entries were gone through. */
+  onFolderFiles?(absoluteFolder: string, names: string[]): void;
   /** A folder skipped because it is ignored (not reported for folders below an ignored one). */
   onIgnoredFolder?(absolutePath: string): void;
   /** A folder that could not be read; the walk goes on. */
@@ -42,6 +44,7 @@ export function walkTree(
       continue;
     }
     const isIgnored = visitor.ignoredIn(folder);
+    const fileNames: string[] | null = visitor.onFolderFiles ? [] : null;
     for (const entry of entries) {
       const path = join(folder, entry.name);
       const isDir = entry.isDirectory(); // false for a link to a folder: it is not followed
@@ -53,10 +56,12 @@ export function walkTree(
         visitor.onFolder?.(path);
         folders.push(path);
       } else {
+        fileNames?.push(entry.name);
         visitor.onFile?.(path);
         if (shouldStop()) return false;
       }
     }
+    if (fileNames) visitor.onFolderFiles?.(folder, fileNames);
   }
   return true;
 }

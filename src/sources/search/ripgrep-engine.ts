@@ -56,7 +56,17 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
       // rg's --glob whitelists override .gitignore; we do not let an include bring back an
       // ignored file, so with includes every path is checked against the ignore rules.
       const ignoreFilter = request.include.length > 0 ? createIgnoreFilter(request.root) : null;
-      const isIgnored = (file: string) => ignoreFilter?.isIgnored(file, false) ?? false;
+      // rg sends a file's results together: one check per file, not per result.
+      let lastFile = '';
+      let lastVerdict = false;
+      const isIgnored = (file: string) => {
+        if (!ignoreFilter) return false;
+        if (file !== lastFile) {
+          lastFile = file;
+          lastVerdict = ignoreFilter.isIgnored(file, false);
+        }
+        return lastVerdict;
+      };
 
       const searchChild = spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'search'), request.root);
       const counting = request.knownFileCount === undefined;

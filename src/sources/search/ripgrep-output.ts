@@ -14,28 +14,13 @@ import {
   type Range,
   stripLineTerminator,
 } from './line-text.js';
+import { type RgData, type RgMessage, readMatchLine } from './rg-json-line.js';
 
 /** A JSON line longer than this is dropped (a giant minified line with countless matches). */
 export const MAX_JSON_LINE_BYTES = 64 * 1024 * 1024;
 
 /** How rg starts a file's closing line (its JSON lines always begin with the type). */
 const END_PREFIX = Buffer.from('{"type":"end",');
-
-/** ripgrep's "arbitrary data": UTF-8 text, or base64 bytes when it is not valid UTF-8. */
-interface RgData {
-  text?: string;
-  bytes?: string;
-}
-
-interface RgMessage {
-  type: string;
-  data: {
-    path?: RgData;
-    lines?: RgData;
-    line_number?: number | null;
-    submatches?: { start: number; end: number }[];
-  };
-}
 
 export interface RipgrepOutputOptions {
   contextLines: number;
@@ -132,7 +117,7 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
           return;
         }
         // An ASCII line (most code) has byte offsets that are already UTF-16 offsets.
-        if (full.length === Buffer.byteLength(full)) {
+        if (message.asciiLines ?? full.length === Buffer.byteLength(full)) {
           onMatch(
             data.line_number,
             line,
@@ -162,22 +147,28 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
     }
   }
 
-  function handleLine(bytes: Buffer): void {
-    if (bytes.length === 0) return;
+  /** Handles the JSON line `bytes[start..end)`. */
+  function handleLine(bytes: Buffer, start = 0, end = bytes.length): void {
+    if (end === start) return;
     // A file's `end` carries only statistics: no need to parse it (a third of the lines of a
     // search with many results).
-    if (
-      bytes.length > END_PREFIX.length &&
-      bytes.subarray(0, END_PREFIX.length).equals(END_PREFIX)
-    ) {
+    if (hasPrefix(bytes, start, end, END_PREFIX)) {
       handleMessage({ type: 'end', data: {} });
+      return;
+    }
+    // Most lines are matches (or context): read without building the whole object.
+    const matchLine = readMatchLine(bytes, start, end);
+    if (matchLine) {
+      handleMessage(matchLine);
       return;
     }
     let message: RgMessage;
     try {
-      message = JSON.parse(bytes.toString('utf8')) as RgMessage;
+      message = JSON.parse(bytes.toString('utf8', start, end)) as RgMessage;
     } catch {
-      options.onSkippedLine?.(`not JSON: ${bytes.subarray(0, 200).toString('utf8')}`);
+      options.onSkippedLine?.(
+        `not JSON: ${bytes.toString('utf8', start, Math.min(end, start + 200))}`,
+      );
       return;
     }
     if (typeof message === 'object' && message !== null && typeof message.data === 'object') {
@@ -189,16 +180,16 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
     push(chunk) {
       let start = 0;
       for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
-        const piece = chunk.subarray(start, newline);
+        const lineStart = start;
         start = newline + 1;
         if (skippingLongLine) {
           skippingLongLine = false;
           continue;
         }
         if (partial.length === 0) {
-          handleLine(piece);
+          handleLine(chunk, lineStart, newline);
         } else {
-          partial.push(piece);
+          partial.push(chunk.subarray(lineStart, newline));
           handleLine(Buffer.concat(partial));
           partial = [];
           partialBytes = 0;
@@ -224,6 +215,14 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
       return sawSummary;
     },
   };
+}
+
+function hasPrefix(bytes: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start <= prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    if (bytes[start + i] !== prefix[i]) return false;
+  }
+  return true;
 }
 
 function decodeData(data: RgData): string {
