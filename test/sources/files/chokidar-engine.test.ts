@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,36 +7,18 @@ import type { FileEventKind } from '../../../src/protocol/index.js';
 import { createChokidarEngine } from '../../../src/sources/files/chokidar-engine.js';
 import type { WatchEngine } from '../../../src/sources/files/watch-engine.js';
 import { waitFor } from '../../support/server.js';
-
-// The `fs` chokidar imports its `watch` from: patched (and synced into ES module imports) to
-// land a write exactly between chokidar's read of a new folder and the start of its watch.
-const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
-const realWatch = fs.watch;
+import { beforeFirstWatchOf, restoreFsWatch } from '../../support/watch-gap.js';
 
 let engine: WatchEngine | null = null;
 let root: string | null = null;
 
 afterEach(async () => {
-  fs.watch = realWatch;
-  syncBuiltinESMExports();
+  restoreFsWatch();
   await engine?.close();
   engine = null;
   if (root) await rm(root, { recursive: true, force: true });
   root = null;
 });
-
-/** Runs `beforeWatch` once, just before the first watch of `folder` begins. */
-function beforeFirstWatchOf(folder: string, beforeWatch: () => void): void {
-  let done = false;
-  fs.watch = ((path: string, ...rest: unknown[]) => {
-    if (!done && path === folder) {
-      done = true;
-      beforeWatch();
-    }
-    return (realWatch as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fs.watch;
-  syncBuiltinESMExports();
-}
 
 async function startEngine() {
   root = await mkdtemp(join(tmpdir(), 'sidecar-chokidar-'));
