@@ -6,6 +6,7 @@
 import { lstatSync } from 'node:fs';
 import { watch } from 'chokidar';
 import type { FileEventKind } from '../../protocol/index.js';
+import { hookNewFolders } from './chokidar-new-folders.js';
 import { guardStaleRemovals, type PathProbe } from './stale-removals.js';
 import { toWatchProblem, type WatchEngine, type WatchEngineOptions } from './watch-engine.js';
 
@@ -30,6 +31,16 @@ export function createChokidarEngine(options: WatchEngineOptions): WatchEngine {
   for (const event of EVENT_KINDS) {
     watcher.on(event, (path: string) => onEvent(event, path));
   }
+  // A file written into a new folder before chokidar watches it (see chokidar-new-folders.ts).
+  const newFolders = hookNewFolders(watcher);
+  let scanned = false;
+  watcher.once('ready', () => {
+    scanned = true;
+  });
+  watcher.on('addDir', (path: string) => {
+    if (scanned) newFolders?.appeared(path);
+  });
+  watcher.on('unlinkDir', (path: string) => newFolders?.gone(path));
   watcher.on('error', (error: unknown) => options.onError(toWatchProblem(error)));
 
   return {

@@ -11,6 +11,7 @@ import type {
   FilesReadyData,
   SourceState,
 } from '../../../src/protocol/index.js';
+import { createChokidarEngine } from '../../../src/sources/files/chokidar-engine.js';
 import { describeWatcherError } from '../../../src/sources/files/files-source.js';
 import { createFilesSource, type FilesSourceOptions } from '../../../src/sources/files/index.js';
 import {
@@ -18,6 +19,7 @@ import {
   type WatchEngineOptions,
 } from '../../../src/sources/files/watch-engine.js';
 import { waitFor } from '../../support/server.js';
+import { beforeFirstWatchOf, restoreFsWatch } from '../../support/watch-gap.js';
 
 /** Generous: chokidar on a busy CI machine can be slow; a passing run never waits this long. */
 const TEST_TIMEOUT_MS = 90_000;
@@ -309,6 +311,32 @@ describe('files source settings and engines', { timeout: TEST_TIMEOUT_MS }, () =
     harness.write('src/b.ts');
     await waitFor(() => hasEvent(harness, 'src/b.ts', 'add'));
     expect(watchHandles()).toBe(before);
+  });
+
+  it('reports a file written into a new folder before chokidar watches it, once', async () => {
+    // Chokidar on the calling thread, so the write can be landed between its read of the new
+    // folder and the start of its watch (see test/support/watch-gap.ts).
+    const harness = await startWith(() => {}, { engineFactory: createChokidarEngine });
+    try {
+      const folder = join(harness.root, 'made', 'inner');
+      beforeFirstWatchOf(folder, () => writeFileSync(join(folder, 'deep.txt'), 'text'));
+      mkdirSync(folder, { recursive: true });
+      await waitFor(() => hasEvent(harness, 'made/inner/deep.txt', 'add'));
+
+      harness.write('made/inner/later.txt'); // chokidar reads the folder again
+      await waitFor(() => hasEvent(harness, 'made/inner/later.txt', 'add'));
+      const adds = harness
+        .fileEvents()
+        .filter((entry) => entry.event === 'add' || entry.event === 'addDir');
+      expect(adds).toEqual([
+        { file: 'made', event: 'addDir' },
+        { file: 'made/inner', event: 'addDir' },
+        { file: 'made/inner/deep.txt', event: 'add' },
+        { file: 'made/inner/later.txt', event: 'add' },
+      ]);
+    } finally {
+      restoreFsWatch();
+    }
   });
 
   it('reports ENOSPC with the sysctl line, goes on, and stays in error after ready', async () => {

@@ -1,0 +1,29 @@
+/**
+ * Lands a write in chokidar's gap on purpose: `fs.watch` (the one chokidar imports, patched and
+ * synced into ES module imports) runs a callback just before the first watch of a folder
+ * begins, which is after chokidar has read that folder.
+ */
+
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+
+const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+const realWatch = fs.watch;
+
+/** Runs `beforeWatch` once, just before the first watch of `folder` (absolute) begins. */
+export function beforeFirstWatchOf(folder: string, beforeWatch: () => void): void {
+  let done = false;
+  fs.watch = ((path: string, ...rest: unknown[]) => {
+    if (!done && path === folder) {
+      done = true;
+      beforeWatch();
+    }
+    return (realWatch as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.watch;
+  syncBuiltinESMExports();
+}
+
+/** Puts the real `fs.watch` back. */
+export function restoreFsWatch(): void {
+  fs.watch = realWatch;
+  syncBuiltinESMExports();
+}
