@@ -3,15 +3,9 @@
 // stored when the dashboard's "Connect the DevTools extension" button was clicked. The views'
 // "Open" buttons on problems and search results call `editor.open` on the paired sidecar.
 
+import { byId, mountViews } from './dashboard/ui/mount-views.js';
 import { createServerState } from './dashboard/ui/server-state.js';
 import { setupTabs } from './dashboard/ui/tabs.js';
-import { mountAi } from './dashboard/views/ai.js';
-import { mountConnection } from './dashboard/views/connection.js';
-import { mountDiagnostics } from './dashboard/views/diagnostics.js';
-import { mountEventLog } from './dashboard/views/event-log.js';
-import { mountGit } from './dashboard/views/git.js';
-import { mountSearch } from './dashboard/views/search.js';
-import { mountValidation } from './dashboard/views/validation.js';
 import { BUILTIN_CHANNELS, connect } from './lib/client/index.js';
 
 /** Where the service worker keeps `{url, token, origin, pairedAt}`. */
@@ -19,23 +13,12 @@ const PAIRING_KEY = 'pairing';
 /** Failed attempts before the panel says why it may not get in. */
 const ATTEMPTS_BEFORE_HINT = 2;
 
-const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const notice = byId('pairing-notice');
 
 function say(/** @type {string} */ text, tone = 'muted') {
   notice.textContent = text;
   notice.dataset.tone = tone;
   notice.hidden = !text;
-}
-
-/** A view's way to put a count on its tab, as in the dashboard. */
-function tabBadge(/** @type {string} */ view) {
-  const badge = /** @type {HTMLElement} */ (byId(`tab-${view}`).querySelector('.badge'));
-  return (/** @type {string} */ text, tone = '') => {
-    badge.textContent = text;
-    badge.dataset.tone = tone;
-    badge.hidden = !text;
-  };
 }
 
 // A new pairing (the dashboard's button clicked again, maybe for another server) starts over.
@@ -50,10 +33,10 @@ if (!pairing) {
     'Not paired with a sidecar yet. Open its dashboard (the link `sidecar serve` prints) and click "Connect the DevTools extension".',
   );
 } else {
-  mountViews(connect({ url: pairing.url, token: pairing.token ?? undefined }), pairing.url);
+  follow(connect({ url: pairing.url, token: pairing.token ?? undefined }), pairing.url);
 }
 
-function mountViews(
+function follow(
   /** @type {import('./lib/client/index.js').SidecarClient} */ client,
   /** @type {string} */ url,
 ) {
@@ -74,27 +57,5 @@ function mountViews(
     }
   });
   // Every view subscribes before the connection opens, as in the dashboard.
-  mountConnection({
-    client,
-    server,
-    stateElement: byId('connection-state'),
-    summaryElement: byId('server-summary'),
-    root: byId('server-view'),
-  });
-  mountGit({ client, server, root: byId('git-view') });
-  mountEventLog({ client, channels: BUILTIN_CHANNELS, root: byId('panel-events') });
-  mountDiagnostics({
-    client,
-    server,
-    root: byId('panel-diagnostics'),
-    setBadge: tabBadge('diagnostics'),
-  });
-  mountSearch({ client, server, root: byId('panel-search'), setBadge: tabBadge('search') });
-  mountValidation({
-    client,
-    server,
-    root: byId('panel-validation'),
-    setBadge: tabBadge('validation'),
-  });
-  mountAi({ client, server, root: byId('panel-ai'), setBadge: tabBadge('ai') });
+  mountViews({ client, server, channels: BUILTIN_CHANNELS });
 }
