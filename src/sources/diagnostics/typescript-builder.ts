@@ -84,6 +84,8 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
     setReady: () => undefined,
     stop: () => undefined,
     sent: () => undefined,
+    pulled: () => undefined,
+    pullsEnded: () => undefined,
     answered: () => undefined,
     heard: () => undefined,
     setProgress: () => undefined,
