@@ -42,6 +42,8 @@ export interface TypeScriptBuilderOptions {
   onSettleChange(): void;
   /** The worker is gone for good: what it reported is no longer kept up to date. */
   onGone(): void;
+  /** Files (root-relative) added or changed that no project holds: the check says nothing of them. */
+  onOutside?(files: string[]): void;
   log: { warn(message: string, error?: unknown): void };
 }
 
@@ -74,6 +76,18 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
    * there, while the check of its other importers goes on.
    */
   const checkedAt = new Map<string, number>();
+  /**
+   * Change numbers that changed nothing on disk, and the earlier number whose check holds for
+   * them: a file checked for that one needs no more waiting.
+   */
+  const sameAs = new Map<number, number>();
+
+  /** The change number a file's check must have reached for a wait on it to end. */
+  function target(): number {
+    let seq = sentSeq;
+    while (sameAs.has(seq)) seq = sameAs.get(seq)!;
+    return seq;
+  }
 
   const busy = () => !stopped && (!ready || checkedSeq < sentSeq);
 
@@ -91,7 +105,7 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
     setProgress: () => undefined,
     pending: () => (busy() ? pending : new Set()),
     waitingFor: (uri) =>
-      !stopped && (!ready || (checkedSeq < sentSeq && (checkedAt.get(uri) ?? -1) < sentSeq)),
+      !stopped && (!ready || (checkedSeq < sentSeq && (checkedAt.get(uri) ?? -1) < target())),
     dispose: () => undefined,
   };
 
@@ -117,6 +131,14 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
         if (advanced) options.onSettleChange();
         return;
       }
+      case 'unchanged': {
+        if (message.same < message.seq) sameAs.set(message.seq, message.same);
+        options.onSettleChange();
+        return;
+      }
+      case 'changedAgain':
+        sameAs.clear();
+        return;
       case 'idle': {
         const first = !ready;
         ready = true;
@@ -124,7 +146,13 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
         if (checkedSeq >= sentSeq) {
           pending.clear();
           checkedAt.clear();
+          sameAs.clear();
         }
+        const outside = message.outside.flatMap((path) => {
+          const file = paths.fileOf(pathToFileURL(path).href);
+          return file === undefined ? [] : [file];
+        });
+        if (outside.length > 0) options.onOutside?.(outside);
         if (first) {
           options.onState(
             'running',
@@ -148,6 +176,7 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
     checkedSeq = sentSeq;
     pending.clear();
     checkedAt.clear();
+    sameAs.clear();
     options.onState('starting');
     options.onSettleChange();
     const data: BuilderWorkerData = {
