@@ -30,6 +30,12 @@ const WORKER_FILE = import.meta.url.endsWith('.ts')
     )
   : fileURLToPath(new URL('./typescript-builder-worker.js', import.meta.url));
 
+/**
+ * The worker's young generation, smaller than V8's default: the check's short-lived objects are
+ * collected sooner, and the process holds tens of MB less for the same program.
+ */
+const YOUNG_GENERATION_MB = 8;
+
 export interface TypeScriptBuilderOptions {
   paths: WorkspacePaths;
   /** The TypeScript `lib` folder to check with. */
@@ -183,7 +189,10 @@ export function createTypeScriptBuilder(options: TypeScriptBuilderOptions): Type
       root: paths.root,
       typescript: join(options.typescriptLib, 'typescript.js'),
     };
-    const started = new Worker(WORKER_FILE, { workerData: data });
+    const started = new Worker(WORKER_FILE, {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     worker = started;
     started.on('message', (message: BuilderOutput) => onMessage(started, message));
     started.on('error', (error) => options.log.warn('the TypeScript project check crashed', error));
