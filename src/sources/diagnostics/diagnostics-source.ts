@@ -53,12 +53,13 @@ export interface DiagnosticsSourceOptions {
   settleQuietMs?: number;
   /**
    * Whether the built-in TypeScript server gets the project-wide check beside it (default
-   * true): tsserver then keeps only the edited files open, and the check reports the rest.
+   * true): the check then reports every file of the workspace's projects, and tsserver is
+   * started only for edited files that no project holds.
    */
   typescriptProjectCheck?: boolean;
 }
 
-/** With the project check on, the most edited files tsserver keeps open. */
+/** With the project check on, the most files outside its projects tsserver keeps open. */
 const EDITED_FILES_OPEN = 32;
 
 /** What the source is handed: its events are the `diagnostics` channel's. */
@@ -128,7 +129,20 @@ interface Running {
 interface ProjectCheck {
   builder: TypeScriptBuilder;
   sets: Map<string, unknown[]>;
+  /**
+   * Edited files no project holds (root-relative): only these go to tsserver, which is
+   * started for the first of them.
+   */
+  outside: Set<string>;
+  /** Files changed on disk whose next set from the check is news even if only hints differ. */
+  edited: Set<string>;
+  /** tsserver has been started. */
+  serverStarted: boolean;
 }
+
+/** What `diagnostics:typescript` says while the project check makes tsserver unneeded. */
+const TSSERVER_NOT_NEEDED =
+  'not started: the project check (diagnostics:typescript-project) reports every file of the projects; tsserver starts for an edited file outside them';
 
 export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}): DiagnosticsSource {
   const store = createDiagnosticsStore();
@@ -158,6 +172,8 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     raw: unknown,
     /** From the TypeScript project check rather than the language server itself. */
     fromProjectCheck = false,
+    /** (From the project check) the file's own text changed since its last set. */
+    editedOnDisk = false,
   ) {
     const file = paths.fileOf(uri);
     if (file === undefined) return; // outside the workspace (a library's types, say)
@@ -165,7 +181,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     // Was the file's text changed since the server last reported on it? (The project check
     // computes no hints: its set replacing tsserver's drops them without news.)
     const key = `${server}\0${uri}`;
-    let edited = false;
+    let edited = editedOnDisk;
     if (!fromProjectCheck) {
       const version = running.find((r) => r.spec.name === server)?.documents.versionOf(uri);
       edited = version === undefined || reportedVersions.get(key) !== version;
@@ -212,7 +228,28 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     else project!.sets.delete(uri);
     const version = documents.versionOf(uri);
     if (version !== undefined && reportedVersions.get(`${spec.name}\0${uri}`) === version) return;
-    publish(ctx, paths, spec.name, uri, raw, true);
+    const file = paths.fileOf(uri);
+    const edited = file !== undefined && project!.edited.delete(file);
+    publish(ctx, paths, spec.name, uri, raw, true, edited);
+  }
+
+  /** tsserver for files no project holds: started with the first of them. */
+  function openOutside(entry: Running, files: readonly string[]): void {
+    const project = entry.project!;
+    const extensions = new Set(entry.spec.extensions);
+    const wanted = files.filter(
+      (file) => hasEnding(file, extensions) && !project.outside.has(file),
+    );
+    if (wanted.length === 0) return;
+    for (const file of wanted) {
+      project.outside.add(file);
+      entry.documents.handleFileEvent(file, 'change');
+    }
+    if (!project.serverStarted) {
+      project.serverStarted = true;
+      entry.server.start();
+    }
+    activity?.update();
   }
 
   function startServer(ctx: Context, paths: WorkspacePaths, spec: LanguageServerSpec) {
@@ -268,6 +305,9 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
       const part = `${spec.name}-project`;
       const project: ProjectCheck = {
         sets: new Map(),
+        outside: new Set(),
+        edited: new Set(),
+        serverStarted: false,
         builder: createTypeScriptBuilder({
           paths,
           typescriptLib: spec.typescriptLib!,
@@ -279,6 +319,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
             for (const uri of [...project.sets.keys()])
               publishProjectSet(ctx, paths, entry, uri, []);
           },
+          onOutside: (files) => openOutside(entry, files),
           log: log.child('project'),
         }),
       };
@@ -295,11 +336,34 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
           ? []
           : [event.data as FileEventData];
     for (const { file, event: kind } of changes) {
-      for (const { documents } of running) documents.handleFileEvent(file, kind as FileEventKind);
+      for (const { spec, documents, project } of running) {
+        if (project) {
+          const edit = kind === 'add' || kind === 'change';
+          if (edit && hasEnding(file, new Set(spec.extensions))) {
+            project.edited.add(file);
+          }
+          // tsserver follows only the files no project holds.
+          if (!followsOutside(project, file, kind as FileEventKind)) continue;
+        }
+        documents.handleFileEvent(file, kind as FileEventKind);
+      }
     }
     for (const { project } of running) {
       project?.builder.changed(changes.map(({ file, event: kind }) => ({ file, kind })));
     }
+  }
+
+  /** Whether tsserver beside the project check is to hear of this change (and forgets removed files). */
+  function followsOutside(project: ProjectCheck, file: string, kind: FileEventKind): boolean {
+    if (kind === 'unlinkDir') {
+      for (const known of [...project.outside]) {
+        if (known.startsWith(`${file}/`)) project.outside.delete(known);
+      }
+      return project.serverStarted;
+    }
+    if (!project.outside.has(file)) return false;
+    if (kind === 'unlink') project.outside.delete(file);
+    return true;
   }
 
   /** Lists the workspace once for every server, then starts them; runs after `start` returns. */
@@ -309,8 +373,12 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
     if (signal.aborted) return;
     for (const { spec, documents, server, project } of running) {
       const extensions = new Set(spec.extensions);
-      // With the project check, tsserver opens only what is edited from now on.
-      if (!project) documents.track(files.filter((file) => hasEnding(file, extensions)));
+      if (project) {
+        // The project check reports every file; tsserver waits for a file outside it.
+        if (!project.serverStarted) ctx.setPartState(spec.name, 'stopped', TSSERVER_NOT_NEEDED);
+        continue;
+      }
+      documents.track(files.filter((file) => hasEnding(file, extensions)));
       const { open, matching } = documents.coverage();
       if (matching > open) {
         ctx.log.info(
@@ -359,8 +427,8 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
             const extensions = new Set(spec.extensions);
             return {
               name: spec.name,
-              // The project check's end is exact, and it covers what tsserver has open too.
-              settle: project?.builder.settle ?? settle,
+              // The project check's end is exact; tsserver counts for the files only it checks.
+              settle: project ? withOutside(project, settle, paths) : settle,
               handles: (file: string) => hasEnding(file, extensions),
               uriOf: paths.uriOf,
               fileOf: paths.fileOf,
@@ -411,7 +479,9 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
           // What is on disk now counts, even if the file watcher has not reported it yet.
           await Promise.all(
             (files ?? []).flatMap((file) =>
-              running.map(({ documents }) => documents.syncNow(file)),
+              running
+                .filter(({ project }) => !project || project.outside.has(file))
+                .map(({ documents }) => documents.syncNow(file)),
             ),
           );
           for (const { project } of running) {
@@ -421,5 +491,35 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
         },
       }),
     ],
+  };
+}
+
+/**
+ * The settled signal of the project check and of tsserver beside it: tsserver, once started,
+ * counts only for the files no project holds.
+ */
+function withOutside(
+  project: ProjectCheck,
+  server: SettleTracker,
+  paths: WorkspacePaths,
+): SettleTracker {
+  const check = project.builder.settle;
+  const serverCounts = () => project.serverStarted && project.outside.size > 0;
+  const outsideUri = (uri: string) => {
+    const file = paths.fileOf(uri);
+    return file !== undefined && project.outside.has(file);
+  };
+  return {
+    ...check,
+    state: () =>
+      check.state() === 'checking' || (serverCounts() && server.state() === 'checking')
+        ? 'checking'
+        : 'idle',
+    busy: () => check.busy() || (serverCounts() && server.busy()),
+    pending: () =>
+      serverCounts() && server.pending().size > 0
+        ? new Set([...check.pending(), ...server.pending()])
+        : check.pending(),
+    waitingFor: (uri) => check.waitingFor(uri) || (outsideUri(uri) && server.waitingFor(uri)),
   };
 }

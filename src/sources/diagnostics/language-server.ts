@@ -141,7 +141,10 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
     const key = provider ? JSON.stringify(provider) : undefined;
     if (key === instance.pullKey) return;
     instance.pullKey = key;
-    instance.pull?.dispose();
+    if (instance.pull) {
+      instance.pull.dispose();
+      settle.pullsEnded(); // a new pull, if any, queues every open document again
+    }
     instance.pull = provider
       ? createPullDiagnostics({
           connection: instance.process.connection,
@@ -149,7 +152,7 @@ export function createLanguageServer(options: LanguageServerOptions): LanguageSe
           openUris: () => documents.openUris(),
           onReport: (uri, diagnostics) =>
             current === instance && options.onDiagnostics(uri, diagnostics),
-          onQueued: (uri) => current === instance && settle.sent(uri),
+          onQueued: (uri) => current === instance && settle.pulled(uri),
           onAnswered: (uri) => current === instance && settle.answered(uri),
           log,
         })

@@ -9,6 +9,8 @@
  * also counts as answered once the server has been quiet, with no progress running, for
  * `quietMs` after the text was sent. For the same reason a server that has just started counts
  * as busy until it has been quiet that long: many begin their first progress a moment later.
+ * A pulled document is different: every pull gets an answer (or fails), so it is waited for
+ * until then, however quiet the server is.
  */
 
 export type SettleState = 'checking' | 'idle';
@@ -21,8 +23,12 @@ export interface SettleTracker {
   setReady(ready: boolean): void;
   /** The server is stopped for good: nothing it was sent will be answered. */
   stop(): void;
-  /** New text for `uri` went to the server (or a pull for it was queued). */
+  /** New text for `uri` went to the server. */
   sent(uri: string): void;
+  /** A pull for `uri` was queued: it is waited for until answered, not only until quiet. */
+  pulled(uri: string): void;
+  /** Pulls stopped (the server dropped them): what was queued is left to the quiet clock. */
+  pullsEnded(): void;
   answered(uri: string): void;
   /** The server said something (diagnostics, progress): it is still at work. */
   heard(): void;
@@ -42,6 +48,8 @@ export interface SettleTrackerOptions {
 
 export function createSettleTracker(options: SettleTrackerOptions): SettleTracker {
   const pending = new Set<string>();
+  /** The pending documents whose pull is still to be answered. */
+  const pulls = new Set<string>();
   let ready = false;
   let stopped = false;
   let progress = false;
@@ -61,7 +69,7 @@ export function createSettleTracker(options: SettleTrackerOptions): SettleTracke
     quietTimer = setTimeout(() => {
       quietTimer = undefined;
       if (progress || !ready) return; // the end of progress or readiness restarts the clock
-      pending.clear();
+      for (const uri of [...pending]) if (!pulls.has(uri)) pending.delete(uri);
       warming = false;
       changed();
     }, options.quietMs);
@@ -74,13 +82,17 @@ export function createSettleTracker(options: SettleTrackerOptions): SettleTracke
     setReady(value) {
       ready = value;
       warming = value;
-      if (!value) pending.clear(); // a new process is sent every document again
+      if (!value) {
+        pending.clear(); // a new process is sent every document again
+        pulls.clear();
+      }
       restartQuietClock();
       changed();
     },
     stop() {
       stopped = true;
       pending.clear();
+      pulls.clear();
       clearTimeout(quietTimer);
       changed();
     },
@@ -90,8 +102,20 @@ export function createSettleTracker(options: SettleTrackerOptions): SettleTracke
       restartQuietClock();
       changed();
     },
+    pulled(uri) {
+      if (stopped) return;
+      pending.add(uri);
+      pulls.add(uri);
+      restartQuietClock();
+      changed();
+    },
+    pullsEnded() {
+      pulls.clear();
+      restartQuietClock();
+    },
     answered(uri) {
       pending.delete(uri);
+      pulls.delete(uri);
       restartQuietClock();
       changed();
     },

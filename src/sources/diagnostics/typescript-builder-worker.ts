@@ -9,8 +9,11 @@
  * changes up to a number are checked, `idle` carries it: an exact "done" signal.
  */
 
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type * as TS from 'typescript';
 
@@ -54,7 +57,18 @@ export type BuilderOutput =
    * wait for one of them need not wait for the rest of the check.
    */
   | { type: 'report'; files: [string, BuilderDiagnostic[]][]; checked: string[]; seq: number }
-  | { type: 'idle'; seq: number; projects: string[] }
+  /**
+   * Every change up to `seq` is checked. `outside`: files added or changed since the last
+   * `idle` that no project holds (tsserver is wanted for those).
+   */
+  | { type: 'idle'; seq: number; projects: string[]; outside: string[] }
+  /**
+   * The change numbered `seq` changed nothing on disk: what was checked for `same` holds for
+   * it too (a wait need not wait for the end of the check).
+   */
+  | { type: 'unchanged'; seq: number; same: number }
+  /** A file changed again once its write settled: no earlier `unchanged` holds any more. */
+  | { type: 'changedAgain' }
   | { type: 'failed'; message: string };
 
 /** How long a check may report nothing before the files checked so far are sent. */
@@ -63,7 +77,24 @@ const FLUSH_EVERY_MS = 50;
 /** TypeScript's watch debounce (250 ms) is for raw fs events; ours come already settled. */
 const UPDATE_DELAY_MS = 10;
 
+/**
+ * A file modified this recently may still be being written (the first files event of a write
+ * can come before its text): it is looked at again this much later.
+ */
+const WRITE_SETTLE_MS = 100;
+
 const SEVERITY = { 0: 2, 1: 1, 2: 4, 3: 3 } as const;
+
+/** V8's full collection, for this thread (see `collectIfGrown`). */
+const collectGarbage = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+let heapAfterCollection = 0;
 
 const port = parentPort;
 if (port) {
@@ -92,6 +123,8 @@ function run(
   let lastEffectiveSeq = 0;
   /** A check runs: the change number its program covers. */
   let checkingSeq: number | undefined;
+  /** Files added or changed since the last `idle`. */
+  const changedSinceIdle = new Set<string>();
   /** Per project: its update timers still to run, and the files of its last program. */
   const timersOf = new Map<string, number>();
   const filesOf = new Map<string, Set<string>>();
@@ -108,9 +141,9 @@ function run(
     };
   };
 
-  /** When each file the projects read was last modified, as read. */
-  const readTimes = new Map<string, number | undefined>();
-  const modifiedTime = (path: string) => ts.sys.getModifiedTime?.(path)?.getTime();
+  /** Each file the projects read, as it was on disk when read (see `stampOf`). */
+  const readTimes = new Map<string, string | undefined>();
+  const modifiedTime = stampOf;
 
   const systemFor = (project: string): TS.System => ({
     ...ts.sys,
@@ -227,7 +260,11 @@ function run(
       ) {
         return;
       }
-      const all = [...program.getSyntacticDiagnostics(file), ...semantic];
+      const all = [
+        ...program.getSyntacticDiagnostics(file),
+        ...semantic,
+        ...suggestionsOf(program, file),
+      ];
       record(
         project,
         normalize(file.fileName),
@@ -265,7 +302,12 @@ function run(
   function settleIfDone(): void {
     if (timers > 0 || checkingSeq !== undefined) return;
     flush();
-    post({ type: 'idle', seq: lastSeq, projects: [...found.keys()] });
+    const outside = [...changedSinceIdle].filter((file) =>
+      [...filesOf.values()].every((files) => !files.has(file)),
+    );
+    changedSinceIdle.clear();
+    post({ type: 'idle', seq: lastSeq, projects: [...found.keys()], outside });
+    collectIfGrown();
   }
 
   input.on('message', handle);
@@ -289,24 +331,63 @@ function run(
       }
     }
     if (changes.length > 0) lastEffectiveSeq = message.seq;
+    else if (checkingSeq !== undefined || timers > 0) {
+      post({ type: 'unchanged', seq: message.seq, same: lastEffectiveSeq });
+    }
     for (const { file, kind } of changes) {
-      const event =
-        kind === 'add' || kind === 'addDir'
-          ? ts.FileWatcherEventKind.Created
-          : kind === 'change'
-            ? ts.FileWatcherEventKind.Changed
-            : ts.FileWatcherEventKind.Deleted;
-      for (const callback of [...(fileWatchers.get(file) ?? [])]) callback(file, event);
-      for (const [folder, watchers] of dirWatchers) {
-        const inside = file.startsWith(`${folder}/`);
-        if (!inside) continue;
-        const direct = dirname(file) === folder;
-        for (const { callback, recursive } of [...watchers]) {
-          if (recursive || direct) callback(file);
-        }
+      if (kind === 'add' || kind === 'change') {
+        changedSinceIdle.add(file);
+        lookAgainIfWriting(file);
       }
+      dispatch(file, kind);
     }
     settleIfDone();
+  }
+
+  /** Files to look at again once their write has settled. */
+  const writing = new Set<string>();
+
+  /**
+   * A file modified a moment ago is looked at again once its write has settled: if what the
+   * projects read differs from the disk then, it is changed again. (Until then the check is
+   * not idle: its end would not be final.)
+   */
+  function lookAgainIfWriting(file: string): void {
+    if (writing.has(file)) return;
+    const modified = mtimeMsOf(file);
+    if (modified === undefined || Date.now() - modified >= WRITE_SETTLE_MS) return;
+    writing.add(file);
+    timers++;
+    setTimeout(() => {
+      writing.delete(file);
+      timers--;
+      const now = modifiedTime(file);
+      if (readTimes.has(file) && readTimes.get(file) !== now) {
+        lastEffectiveSeq = lastSeq;
+        post({ type: 'changedAgain' });
+        dispatch(file, now === undefined ? 'unlink' : 'change');
+      }
+      settleIfDone();
+    }, WRITE_SETTLE_MS);
+  }
+
+  /** Tells the watch programs of a change, as their own file watchers would. */
+  function dispatch(file: string, kind: BuilderChangeKind): void {
+    const event =
+      kind === 'add' || kind === 'addDir'
+        ? ts.FileWatcherEventKind.Created
+        : kind === 'change'
+          ? ts.FileWatcherEventKind.Changed
+          : ts.FileWatcherEventKind.Deleted;
+    for (const callback of [...(fileWatchers.get(file) ?? [])]) callback(file, event);
+    for (const [folder, watchers] of dirWatchers) {
+      const inside = file.startsWith(`${folder}/`);
+      if (!inside) continue;
+      const direct = dirname(file) === folder;
+      for (const { callback, recursive } of [...watchers]) {
+        if (recursive || direct) callback(file);
+      }
+    }
   }
 
   for (const project of findProjects(ts, root)) {
@@ -323,6 +404,57 @@ function run(
     ts.createWatchProgram(host);
   }
   settleIfDone();
+}
+
+/**
+ * The checker's hints for a checked file (unused names, deprecations), as tsserver shows them.
+ * `getSuggestionDiagnostics` is not in TypeScript's public typings; without it, none.
+ */
+function suggestionsOf(program: TS.Program, file: TS.SourceFile): readonly TS.Diagnostic[] {
+  const withSuggestions = program as TS.Program & {
+    getSuggestionDiagnostics?(file: TS.SourceFile): readonly TS.Diagnostic[];
+  };
+  try {
+    return withSuggestions.getSuggestionDiagnostics?.(file) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A file's modification time in nanoseconds and its size (undefined: gone). Milliseconds are
+ * not enough: a write empties the file and fills it within the same millisecond, and a read in
+ * between (the first event of a write can come that early) must not pass for the final text.
+ */
+function stampOf(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return stat ? `${stat.mtimeNs}:${stat.size}` : undefined;
+  } catch {
+    return undefined; // unreadable counts as gone
+  }
+}
+
+function mtimeMsOf(path: string): number | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Each recheck builds a new program; V8 frees the old ones only when it must, so the heap (and
+ * the process's memory) would grow to several programs' size over a few saves. Once a check
+ * is over and the heap has grown by a tenth since the last collection, one full collection
+ * brings it back to one program.
+ */
+function collectIfGrown(): void {
+  if (!collectGarbage) return;
+  const used = getHeapStatistics().used_heap_size;
+  if (used < heapAfterCollection * 1.1) return;
+  collectGarbage();
+  heapAfterCollection = getHeapStatistics().used_heap_size;
 }
 
 function normalize(path: string): string {

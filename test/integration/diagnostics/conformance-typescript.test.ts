@@ -1,10 +1,15 @@
-/** The built-in TypeScript server (typescript-language-server and tsserver): no `lsp` entry. */
+/**
+ * The built-in TypeScript server (typescript-language-server and tsserver): no `lsp` entry. The
+ * project check is off here, so tsserver itself checks every file (with the check on, tsserver
+ * runs only for files outside the projects; typescript-project-check.test.ts covers that).
+ */
 
 import { describeConformance } from './conformance.js';
 
 const MODEL = 'export interface User {\n  name: string;\n  age: number;\n}\n';
 
 describeConformance('typescript-language-server', {
+  options: { typescriptProjectCheck: false },
   files: {
     'tsconfig.json': JSON.stringify({
       compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', noEmit: true },

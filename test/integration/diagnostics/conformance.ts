@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LspServerConfig } from '../../../src/app/options.js';
 import type { Diagnostic, DiagnosticsSnapshot } from '../../../src/protocol/index.js';
+import type { DiagnosticsSourceOptions } from '../../../src/sources/diagnostics/diagnostics-source.js';
 import {
   type DiagnosticsHarness,
   processGroupMembers,
@@ -48,6 +49,8 @@ export interface ConformanceCase {
   crossFile?: { file: string; text: string; importer: string; message: string | RegExp };
   /** Which severities count as the problem (default: errors). */
   severities?: Diagnostic['severity'][];
+  /** Source options besides the `lsp` entry. */
+  options?: Omit<DiagnosticsSourceOptions, 'servers'>;
 }
 
 export function describeConformance(title: string, spec: ConformanceCase): void {
@@ -63,7 +66,10 @@ export function describeConformance(title: string, spec: ConformanceCase): void 
 
     beforeAll(async () => {
       root = await writeWorkspace(spec.files);
-      h = await startDiagnosticsHarness(root, { servers: spec.config ? [spec.config] : [] });
+      h = await startDiagnosticsHarness(root, {
+        ...spec.options,
+        servers: spec.config ? [spec.config] : [],
+      });
     }, STEP_TIMEOUT);
 
     afterAll(async () => {

@@ -11,6 +11,7 @@ import type {
   DiagnosticsWaitResult,
   EventMessage,
 } from '../../../src/protocol/index.js';
+import type { DiagnosticsSourceOptions } from '../../../src/sources/diagnostics/diagnostics-source.js';
 import { createSettleTracker } from '../../../src/sources/diagnostics/settle-tracker.js';
 import {
   type FakeServerMode,
@@ -28,11 +29,15 @@ const start = useDiagnosticsHarness();
 async function workspace(
   files: Record<string, string>,
   mode: FakeServerMode,
+  options: Omit<DiagnosticsSourceOptions, 'servers'> = {},
 ): Promise<DiagnosticsHarness & { root: string }> {
   const root = await makeTempDir('sidecar-settle-');
   const script = await writeFakeServer(root);
   for (const [file, text] of Object.entries(files)) await writeFile(join(root, file), text);
-  const harness = await start(root, { servers: [fakeServerConfig('fake', script, mode)] });
+  const harness = await start(root, {
+    ...options,
+    servers: [fakeServerConfig('fake', script, mode)],
+  });
   return Object.assign(harness, { root });
 }
 
@@ -100,6 +105,43 @@ describe.each(['push', 'pull'] as const)('the settled signal with a %s server', 
 });
 
 describe('diagnostics.wait', () => {
+  it('ends for a file once it is answered, while another file of the same server is still pending', async () => {
+    // The gated server pushes a.txt's answer at once and holds b.txt's until released, so the
+    // order is fixed whatever the machine's speed. The quiet period is short: a pull still
+    // unanswered must be waited for however quiet the server is.
+    const h = await workspace({ 'a.txt': 'fine\n', 'b.txt': 'fine\n' }, 'gated', {
+      settleQuietMs: 100,
+    });
+    await h.request('diagnostics.wait', { timeoutMs: 30_000 });
+    await writeFile(join(h.root, 'b.txt'), 'HOLD ERROR b\n');
+    let bAnswered = false;
+    const waitForB = h.call('diagnostics.wait', { files: ['b.txt'], timeoutMs: 60_000 });
+    void waitForB.then(() => {
+      bAnswered = true;
+    });
+    await writeFile(join(h.root, 'a.txt'), 'ERROR a\n');
+
+    const forA = await h.request<DiagnosticsWaitResult>('diagnostics.wait', {
+      files: ['a.txt'],
+      timeoutMs: 30_000,
+    });
+    expect(forA).toEqual({ settled: true, state: 'checking', pending: [] });
+    expect(h.latest('a.txt')?.diagnostics.map((d) => d.message)).toEqual(['ERROR a']);
+    // b.txt is still waited for: a wait with a deadline ends unsettled, naming it.
+    expect(
+      await h.request<DiagnosticsWaitResult>('diagnostics.wait', {
+        files: ['b.txt'],
+        timeoutMs: 500,
+      }),
+    ).toEqual({ settled: false, state: 'checking', pending: ['b.txt'] });
+    expect(bAnswered).toBe(false);
+
+    await writeFile(join(h.root, 'c.txt'), 'RELEASE\n');
+    const forB = await waitForB;
+    expect(forB.result).toEqual({ settled: true, state: expect.any(String), pending: [] });
+    expect(h.latest('b.txt')?.diagnostics.map((d) => d.message)).toEqual(['HOLD ERROR b']);
+  });
+
   it('says what is still pending when the time runs out', async () => {
     const h = await workspace({ 'a.txt': 'fine\n' }, 'hang');
     const result = await h.request<DiagnosticsWaitResult>('diagnostics.wait', {

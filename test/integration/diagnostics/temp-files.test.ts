@@ -29,7 +29,8 @@ describe("language servers' temp files", () => {
     await writeFile(join(root, 'src', 'a.ts'), 'export const a: number = "x";\n');
     // The servers inherit this temp folder.
     process.env.TMPDIR = tmp;
-    const h = await startDiagnosticsHarness(root);
+    // Without the project check, so that tsserver runs for the workspace's files.
+    const h = await startDiagnosticsHarness(root, { typescriptProjectCheck: false });
     try {
       await waitFor(() => h.latest('src/a.ts'), { timeoutMs: 60_000, message: 'the error' });
       const whileRunning = await readdir(tmp);

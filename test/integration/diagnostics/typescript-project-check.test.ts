@@ -1,10 +1,10 @@
 /**
- * The project-wide TypeScript check beside tsserver, through the real TypeScript path: an
- * importer of an edited file gets its error (and loses it once fixed) without ever being opened
- * in tsserver; the settled signal waits for the check; one check runs at a time.
+ * The project-wide TypeScript check, through the real TypeScript path: an importer of an edited
+ * file gets its error (and loses it once fixed) without tsserver; the settled signal waits for
+ * the check; one check runs at a time; tsserver starts only for a file outside the projects.
  */
 
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type {
@@ -83,6 +83,69 @@ const errorsIn = (snapshot: DiagnosticsSnapshot, file: string) =>
     .flatMap((entry) => entry.diagnostics.filter((d) => d.severity === 'error'));
 
 describe('the TypeScript project check', () => {
+  it(
+    'runs no tsserver while the edited files are in the projects, and starts one for a file outside them',
+    async () => {
+      const root = await workspace({
+        ...FILES,
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', noEmit: true },
+          include: ['*.ts'],
+        }),
+      });
+      const h = await start(root);
+      await settle(h);
+      // The edited file's hints come from the check too.
+      await writeFile(join(root, 'a.ts'), `${importer(1)}const unused = 1;\n`);
+      await waitFor(() => h.latest('a.ts') !== undefined, { ...SLOW, message: "a.ts's hint" });
+      expect(h.latest('a.ts')!.diagnostics).toEqual([
+        expect.objectContaining({ severity: 'hint', code: 6133 }),
+      ]);
+      expect(h.source.servers()).toEqual([{ name: 'typescript', pid: undefined }]);
+      expect(h.states('diagnostics:typescript').at(-1)?.state).toBe('stopped');
+
+      await mkdir(join(root, 'scratch'));
+      await writeFile(join(root, 'scratch', 'loose.ts'), `export const loose: number = 'x';\n`);
+      await waitFor(
+        () => h.latest('scratch/loose.ts')?.diagnostics.some((d) => d.code === 2322) ?? false,
+        // tsserver starts only now, and loads the default libraries for its inferred project.
+        { timeoutMs: 150_000, message: 'the error in the file outside the project, from tsserver' },
+      );
+      expect(h.source.servers()[0]!.pid).toBeTypeOf('number');
+      expect(await settle(h, ['scratch/loose.ts'])).toMatchObject({ settled: true });
+    },
+    2 * TEST_TIMEOUT,
+  );
+
+  it(
+    'checks a new text again though its modification time is the same to the millisecond',
+    async () => {
+      const root = await workspace(FILES);
+      const h = await start(root);
+      await settle(h);
+      const file = join(root, 'seeded.ts');
+      // Each text appears at once with the same modification time (written beside, then moved
+      // in), as a write that empties the file and fills it within one millisecond leaves it.
+      const sameTime = new Date('2024-01-01T00:00:00.000Z');
+      const replace = async (text: string) => {
+        await writeFile(`${file}.next`, text);
+        await utimes(`${file}.next`, sameTime, sameTime);
+        await rename(`${file}.next`, file);
+      };
+      await replace('export const seeded: number = 1;\n');
+      await settle(h, ['seeded.ts']);
+      expect(
+        errorsIn(await h.request<DiagnosticsSnapshot>('diagnostics.get'), 'seeded.ts'),
+      ).toEqual([]);
+      await replace("export const seeded: number = 'not a number';\n");
+      await settle(h, ['seeded.ts']);
+      expect(
+        errorsIn(await h.request<DiagnosticsSnapshot>('diagnostics.get'), 'seeded.ts'),
+      ).toEqual([expect.objectContaining({ code: 2322 })]);
+    },
+    TEST_TIMEOUT,
+  );
+
   it(
     'brings an importer the error an edit of the imported file causes, and clears it once fixed',
     async () => {

@@ -8,6 +8,10 @@
  * answered to `workspace/configuration`, so a test can see the answer. A file containing
  * `FLICKER` gets a hint after every odd-numbered change of any file, and is republished on each
  * change, as tsserver's deprecation hints come and go in files nobody edited.
+ *
+ * Mode `gated` lets a test order the answers: it offers pull diagnostics and also pushes every
+ * document as it opens or changes, except one containing `HOLD`, whose pull it answers only once
+ * a document containing `RELEASE` opens or changes.
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -16,6 +20,7 @@ import { join } from 'node:path';
 export type FakeServerMode =
   | 'push'
   | 'pull'
+  | 'gated'
   | 'crash'
   | 'garbage'
   | 'not-jsonrpc'
@@ -30,6 +35,7 @@ const pending = new Map();
 const documents = new Map();
 let config = null;
 let changes = 0;
+const held = [];
 
 function send(message) {
   const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }));
@@ -61,7 +67,13 @@ function check(uri) {
   return items;
 }
 function publish(uri) {
-  if (mode === 'push') send({ method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: check(uri) } });
+  const text = documents.get(uri) || '';
+  if (mode === 'gated' && text.includes('RELEASE')) {
+    for (const [id, heldUri] of held.splice(0)) send({ id, result: { kind: 'full', items: check(heldUri) } });
+  }
+  if (mode === 'push' || (mode === 'gated' && !text.includes('HOLD'))) {
+    send({ method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: check(uri) } });
+  }
 }
 async function initialized() {
   config = await request('workspace/configuration', { items: [{ section: 'fake.level' }, { section: 'missing' }] });
@@ -91,7 +103,7 @@ function handle(message) {
       if (mode === 'not-jsonrpc') { const body = '{"hello":"world"}'; process.stdout.write('Content-Length: ' + body.length + '\r\n\r\n' + body); return; }
       send({ id: message.id, result: { capabilities: {
         textDocumentSync: 1,
-        ...(mode === 'pull' ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+        ...(mode === 'pull' || mode === 'gated' ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       }, serverInfo: { name: 'fake' } } });
       return;
     case 'initialized': initialized(); return;
@@ -111,6 +123,10 @@ function handle(message) {
       documents.delete(message.params.textDocument.uri);
       return;
     case 'textDocument/diagnostic':
+      if (mode === 'gated' && (documents.get(message.params.textDocument.uri) || '').includes('HOLD')) {
+        held.push([message.id, message.params.textDocument.uri]);
+        return;
+      }
       send({ id: message.id, result: { kind: 'full', items: check(message.params.textDocument.uri) } });
       return;
     case 'shutdown': send({ id: message.id, result: null }); return;
