@@ -14,6 +14,8 @@ export interface KnownFiles {
   /** The files (names) a folder holds now, replacing what was known of it. */
   setFolder(folder: string, names: readonly string[]): void;
   namesIn(folder: string): ReadonlySet<string>;
+  /** Whether a file (absolute path) was reported and not removed since. */
+  has(path: string): boolean;
   add(path: string): void;
   delete(path: string): void;
   /** Forgets the folders that `isGone` picks (absolute paths), with their files. */
@@ -45,6 +47,11 @@ export function createKnownFiles(): KnownFiles {
       byFolder.set(folder, names.join(SEPARATOR));
     },
     namesIn,
+    has(path) {
+      const folder = dirname(path);
+      // As a set: the folder is being touched, and its next lookups are cheap.
+      return byFolder.has(folder) && editable(folder).has(basename(path));
+    },
     add(path) {
       editable(dirname(path)).add(basename(path));
     },

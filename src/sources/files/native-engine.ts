@@ -6,7 +6,8 @@
  * It reports `create`/`update`/`delete` without saying whether a path is a folder, and a new
  * folder's watch starts after the folder does, so this engine keeps the set of known folders
  * and lists a new folder itself. It never follows symbolic links. Folders ignored at start stay
- * unwatched until the watcher restarts.
+ * unwatched until the watcher restarts. A file of a new folder that both the listing and
+ * @parcel/watcher saw is reported once (`listed-files.ts`).
  *
  * Start: @parcel/watcher's own crawl (C++, on a thread of its own) runs while this thread walks
  * the tree with the ignore rules, so `ready` costs the longer of the two, not their sum.
@@ -16,10 +17,11 @@
  * it reported for that.
  */
 
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import type { AsyncSubscription, Event } from '@parcel/watcher';
 import { createKnownFiles } from './known-files.js';
+import { createListedFiles } from './listed-files.js';
 import { isLostEventsError, rescanTree } from './rescan.js';
 import { walkTree } from './tree-walk.js';
 import { toWatchProblem, type WatchEngine, type WatchEngineOptions } from './watch-engine.js';
@@ -49,6 +51,8 @@ export function createNativeEngine(
   const folders = new Set<string>([root]);
   /** The files reported (not ignored): what a rescan after lost events compares with. */
   const files = createKnownFiles();
+  /** The files found by listing a new folder, which the watcher may report again. */
+  const listedFiles = createListedFiles();
   let lastEventsAt = Date.now();
   let subscription: AsyncSubscription | null = null;
   let closed = false;
@@ -58,7 +62,10 @@ export function createNativeEngine(
     const ignoredFolders: string[] = [];
     walkTree(start, {
       ignoredIn,
-      onFile: (path) => onEvent('add', path),
+      onFile: (path) => {
+        if (start !== root) rememberListed(path);
+        onEvent('add', path);
+      },
       onFolderFiles: (folder, names) => files.setFolder(folder, names),
       onFolder: (path) => {
         folders.add(path);
@@ -68,6 +75,23 @@ export function createNativeEngine(
       onError: (error, path) => onError(toWatchProblem(Object.assign(asError(error), { path }))),
     });
     return ignoredFolders;
+  }
+
+  function rememberListed(path: string): void {
+    try {
+      listedFiles.remember(path, lstatSync(path));
+    } catch {
+      // gone again already; its delete follows
+    }
+  }
+
+  /**
+   * A `create` of a file already reported (its new folder's listing saw it, and so did the
+   * watcher's watch of the folder): nothing, or a `change` when it changed since the listing,
+   * or may have (its listing was forgotten).
+   */
+  function createdAgain(path: string, stats: Stats): void {
+    if (listedFiles.takeChanged(path, stats) !== false) onEvent('change', path);
   }
 
   /** The ignored folders among a folder's own entries (not below them). */
@@ -89,6 +113,7 @@ export function createNativeEngine(
     const prefixes = deleted.map((path) => `${path}${sep}`);
     const isGone = (path: string) => prefixes.some((prefix) => path.startsWith(prefix));
     for (const folder of folders) if (isGone(folder)) folders.delete(folder);
+    listedFiles.forgetWhere(isGone);
     const deletedSet = new Set(deleted);
     files.forgetFolders((folder) => deletedSet.has(folder) || isGone(folder));
   }
@@ -96,13 +121,17 @@ export function createNativeEngine(
   function handle(event: Event, deletedFolders: string[]): void {
     const { path, type } = event;
     if (type === 'create') {
-      let isDir: boolean;
+      let stats: Stats;
       try {
-        isDir = lstatSync(path).isDirectory();
+        stats = lstatSync(path);
       } catch {
         return; // gone again already; its delete follows
       }
-      if (!isDir) {
+      if (!stats.isDirectory()) {
+        if (files.has(path)) {
+          createdAgain(path, stats);
+          return;
+        }
         files.add(path);
         onEvent('add', path);
         return;
@@ -119,6 +148,7 @@ export function createNativeEngine(
       onEvent('unlinkDir', path);
     } else {
       files.delete(path);
+      listedFiles.forget(path);
       onEvent('unlink', path);
     }
   }

@@ -11,6 +11,7 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
+import type { Event } from '@parcel/watcher';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileEventKind } from '../../../src/protocol/index.js';
 import { createIgnoreFilter } from '../../../src/sources/files/gitignore.js';
@@ -68,6 +69,31 @@ async function startEngine(
   );
   await engine.start();
   return events;
+}
+
+/**
+ * A watcher whose deliveries the test holds (`held`) and hands on (`deliver`), so that
+ * @parcel/watcher has seen each file of a new folder (its watch of the folder was on) before the
+ * engine lists the folder.
+ */
+async function holdingWatcher() {
+  const real = await loadNativeWatcher();
+  const held: Event[] = [];
+  let callback: (error: Error | null, events: Event[]) => unknown = () => {};
+  const watcher: typeof real = {
+    ...real,
+    subscribe: (dir, onEvents, options) => {
+      callback = onEvents;
+      return real.subscribe(
+        dir,
+        (error, events) => (error ? onEvents(error, events) : held.push(...events)),
+        options,
+      );
+    },
+  };
+  const isHeld = (type: Event['type'], path: string) =>
+    waitFor(() => held.some((event) => event.type === type && event.path === path));
+  return { watcher, held, isHeld, deliver: (events: Event[]) => callback(null, events) };
 }
 
 describe('native engine', () => {
@@ -148,5 +174,59 @@ describe('native engine', () => {
         ['unlinkDir', 'old'],
       ].sort(),
     );
+  });
+
+  it('reports a file of a new folder once, though both its listing and the watcher see it', async () => {
+    root = await mkdtemp(join(tmpdir(), 'sidecar-native-'));
+    const { watcher, held, isHeld, deliver } = await holdingWatcher();
+    const events = await startEngine(async () => watcher);
+
+    // Nested folders, each with a file written once the watcher watches its folder.
+    const folders = ['a', 'a/b', 'a/b/c', 'a/b/c/d'];
+    for (const folder of folders) {
+      mkdirSync(join(root, folder));
+      await isHeld('create', join(root, folder));
+      write(`${folder}/file.txt`, 'first');
+      await isHeld('create', join(root, folder, 'file.txt'));
+    }
+    // The folders' events first (the engine lists them), the files' in later deliveries.
+    const seen = held.splice(0);
+    deliver(seen.filter((event) => !event.path.endsWith('.txt')));
+    for (const event of seen.filter((event) => event.path.endsWith('.txt'))) deliver([event]);
+
+    // Written after the listing: a change, and only that.
+    write('a/file.txt', 'second');
+    await isHeld('update', join(root, 'a/file.txt'));
+    deliver(held.splice(0));
+
+    const adds = events.filter(([event]) => event === 'add').map(([, file]) => file);
+    expect(adds.sort()).toEqual(folders.map((folder) => `${folder}/file.txt`).sort());
+    expect(events.filter(([, file]) => file === 'a/file.txt')).toEqual([
+      ['add', 'a/file.txt'],
+      ['change', 'a/file.txt'],
+    ]);
+  });
+
+  it('reports a change for a file of a new folder written after the listing, when only its create comes', async () => {
+    root = await mkdtemp(join(tmpdir(), 'sidecar-native-'));
+    const { watcher, held, isHeld, deliver } = await holdingWatcher();
+    const events = await startEngine(async () => watcher);
+
+    mkdirSync(join(root, 'new'));
+    await isHeld('create', join(root, 'new'));
+    write('new/file.txt', 'first');
+    await isHeld('create', join(root, 'new/file.txt'));
+    const [folderCreated, fileCreated] = held.splice(0);
+    deliver([folderCreated!]); // the engine lists the folder
+    write('new/file.txt', 'second, longer');
+    await isHeld('update', join(root, 'new/file.txt'));
+    // @parcel/watcher merges a create and an update of one delivery into the create.
+    deliver([fileCreated!]);
+
+    expect(events).toEqual([
+      ['addDir', 'new'],
+      ['add', 'new/file.txt'],
+      ['change', 'new/file.txt'],
+    ]);
   });
 });
