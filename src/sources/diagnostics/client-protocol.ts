@@ -30,6 +30,7 @@ import {
   WorkspaceFoldersRequest,
 } from 'vscode-languageserver-protocol/node';
 import type { Logger } from '../../core/logger.js';
+import { answerEslintRequests } from './eslint-requests.js';
 
 /**
  * No `didChangeWatchedFiles`: servers watch files themselves (tsserver does). Documents are
@@ -138,6 +139,7 @@ export function answerServerRequests(connection: ProtocolConnection, handlers: C
     applied: false,
     failureReason: 'sidecar does not edit files',
   }));
+  answerEslintRequests(connection, log);
 
   connection.onNotification(PublishDiagnosticsNotification.type, (params) =>
     handlers.onPublishDiagnostics(params),

@@ -10,7 +10,7 @@
  * 4. the server killed with SIGKILL is restarted, and problems arrive from the new process.
  */
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,8 @@ export interface ConformanceCase {
   config?: LspServerConfig;
   /** The workspace at start: `broken` holds one problem, the other files none. */
   files: Record<string, string>;
+  /** Symbolic links to make in the workspace (path → target), e.g. a `node_modules`. */
+  links?: Record<string, string>;
   broken: string;
   /** What the problem in `broken` looks like. */
   problem: Omit<Partial<Diagnostic>, 'message'> & { message: string | RegExp };
@@ -66,6 +68,9 @@ export function describeConformance(title: string, spec: ConformanceCase): void 
 
     beforeAll(async () => {
       root = await writeWorkspace(spec.files);
+      for (const [link, target] of Object.entries(spec.links ?? {})) {
+        await symlink(target, join(root, link));
+      }
       h = await startDiagnosticsHarness(root, {
         ...spec.options,
         servers: spec.config ? [spec.config] : [],

@@ -96,3 +96,32 @@ describe('dynamic registration of pull diagnostics', () => {
     ]);
   });
 });
+
+describe("the ESLint server's own requests", () => {
+  it('answers them as its VS Code client does, and logs what they tell', async () => {
+    const { connection, call } = recordingConnection();
+    const logged: string[] = [];
+    const log = { debug() {}, info: (line: string) => logged.push(line) } as unknown as Logger;
+    answerServerRequests(connection, {
+      workspaceFolders: [],
+      settings: undefined,
+      log,
+      onPublishDiagnostics() {},
+      onProgress() {},
+      onPullDiagnostics() {},
+      onDiagnosticRefresh() {},
+    });
+    // Unanswered, the server's promise rejects with MethodNotFound and nothing catches it.
+    expect(await call('eslint/noLibrary', { source: { uri: 'file:///w/a.js' } })).toEqual({});
+    expect(
+      await call('eslint/noConfig', { message: 'none found', document: { uri: 'file:///w/a.js' } }),
+    ).toEqual({});
+    expect(await call('eslint/probeFailed', { textDocument: { uri: 'file:///w/b.js' } })).toEqual(
+      {},
+    );
+    expect(await call('eslint/openDoc', { url: 'https://eslint.org' })).toEqual({});
+    expect(logged[0]).toContain('no ESLint library found for file:///w/a.js');
+    expect(logged[1]).toContain('none found');
+    expect(logged[2]).toContain('file:///w/b.js');
+  });
+});
