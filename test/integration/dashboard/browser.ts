@@ -59,11 +59,7 @@ export function useDashboard(): (
     pages.push(page);
     // Shorter than the test's own timeout, so a missing element is reported as such.
     page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    const problems = collectProblems(page);
     if (options.token !== undefined) {
       await page.goto(`${sidecar.url}/?token=${encodeURIComponent(options.token)}`);
     } else {
@@ -86,4 +82,14 @@ export async function openTab(page: Page, name: string): Promise<void> {
   await expect
     .poll(() => page.getByRole('tab', { name }).getAttribute('aria-selected'))
     .toBe('true');
+}
+
+/** The page's uncaught errors and console errors, as they come: a test expects none. */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  return problems;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { makeTempDir } from '../../support/server.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../dashboard/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, collectProblems } from '../dashboard/browser.js';
 
 /** The loadable extension, as `npm run build` makes it. */
 export const EXTENSION_DIR = fileURLToPath(
@@ -102,11 +102,7 @@ export function useExtensionBrowser(): ExtensionBrowser {
       pages.push(page);
       // Shorter than the test's own timeout, so a missing element is reported as such.
       page.setDefaultTimeout(15_000);
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
+      const problems = collectProblems(page);
       await page.goto(url);
       return { page, problems };
     },
