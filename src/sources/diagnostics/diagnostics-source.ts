@@ -6,9 +6,8 @@
  * progress ("Initializing JS/TS language features") while it works.
  */
 
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
 import { childEnvironment } from '../../core/child-environment.js';
 import { SidecarError } from '../../core/errors.js';
 import { defineMethod } from '../../core/methods.js';
@@ -27,11 +26,13 @@ import { createDocumentSync, type DocumentSync } from './document-sync.js';
 import { createLanguageServer, type LanguageServer } from './language-server.js';
 import type { LspServerConfig } from './lsp-settings.js';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-guard.js';
+import { getParams, waitParams } from './method-params.js';
+import { type ProjectCheck, withOutside } from './project-check-settle.js';
 import { parsePublishedSet } from './published-diagnostics.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restart-policy.js';
 import { type LanguageServerSpec, resolveLanguageServers } from './server-registry.js';
 import { createSettleTracker, type SettleTracker } from './settle-tracker.js';
-import { createTypeScriptBuilder, type TypeScriptBuilder } from './typescript-builder.js';
+import { createTypeScriptBuilder } from './typescript-builder.js';
 import { hasEnding, listWorkspaceFiles } from './workspace-files.js';
 import { createWorkspacePaths, type WorkspacePaths } from './workspace-paths.js';
 
@@ -65,42 +66,10 @@ const EDITED_FILES_OPEN = 32;
 /** What the source is handed: its events are the `diagnostics` channel's. */
 type Context = SourceContext<'diagnostics'>;
 
-/** The longest `diagnostics.wait` may wait. */
-const MAX_WAIT_MS = 10 * 60_000;
-
 export interface DiagnosticsSource extends Source<'diagnostics'> {
   /** The language servers and their current process ids (for tools and tests). */
   servers(): { name: string; pid: number | undefined }[];
 }
-
-/** A root-relative file name; `./src/a.ts` and `src\\a.ts` are taken too. */
-const relativeFile = z
-  .string()
-  .min(1)
-  .max(4096)
-  .transform((file) => posix.normalize(file.replaceAll('\\', '/')))
-  .refine((file) => !/^(\/|\.\.(\/|$)|[A-Za-z]:)/.test(file), {
-    message: 'must be a path relative to the workspace root, inside it',
-  });
-
-/** `diagnostics.get` params: an optional root-relative file. */
-const getParams = z
-  .union([z.undefined(), z.null(), z.object({ file: relativeFile.optional() }).strict()])
-  .transform((params) => params ?? {});
-
-/** `diagnostics.wait` params: files to wait for (all when absent) and how long at most. */
-const waitParams = z
-  .union([
-    z.undefined(),
-    z.null(),
-    z
-      .object({
-        files: z.array(relativeFile).max(10_000).optional(),
-        timeoutMs: z.number().int().min(0).max(MAX_WAIT_MS).optional(),
-      })
-      .strict(),
-  ])
-  .transform((params) => params ?? {});
 
 /** Whether two sets differ at most in their hints. */
 function sameWithoutHints(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
@@ -123,21 +92,6 @@ interface Running {
   settle: SettleTracker;
   /** The project-wide check beside the built-in TypeScript server, when on. */
   project?: ProjectCheck;
-}
-
-/** The project-wide check and its latest set per file (URI). */
-interface ProjectCheck {
-  builder: TypeScriptBuilder;
-  sets: Map<string, unknown[]>;
-  /**
-   * Edited files no project holds (root-relative): only these go to tsserver, which is
-   * started for the first of them.
-   */
-  outside: Set<string>;
-  /** Files changed on disk whose next set from the check is news even if only hints differ. */
-  edited: Set<string>;
-  /** tsserver has been started. */
-  serverStarted: boolean;
 }
 
 /** What `diagnostics:typescript` says while the project check makes tsserver unneeded. */
@@ -491,35 +445,5 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
         },
       }),
     ],
-  };
-}
-
-/**
- * The settled signal of the project check and of tsserver beside it: tsserver, once started,
- * counts only for the files no project holds.
- */
-function withOutside(
-  project: ProjectCheck,
-  server: SettleTracker,
-  paths: WorkspacePaths,
-): SettleTracker {
-  const check = project.builder.settle;
-  const serverCounts = () => project.serverStarted && project.outside.size > 0;
-  const outsideUri = (uri: string) => {
-    const file = paths.fileOf(uri);
-    return file !== undefined && project.outside.has(file);
-  };
-  return {
-    ...check,
-    state: () =>
-      check.state() === 'checking' || (serverCounts() && server.state() === 'checking')
-        ? 'checking'
-        : 'idle',
-    busy: () => check.busy() || (serverCounts() && server.busy()),
-    pending: () =>
-      serverCounts() && server.pending().size > 0
-        ? new Set([...check.pending(), ...server.pending()])
-        : check.pending(),
-    waitingFor: (uri) => check.waitingFor(uri) || (outsideUri(uri) && server.waitingFor(uri)),
   };
 }
