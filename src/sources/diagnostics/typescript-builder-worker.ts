@@ -16,6 +16,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type * as TS from 'typescript';
+import { fileStampSync } from '../../core/file-stamp.js';
 
 export interface BuilderWorkerData {
   /** The workspace root, absolute. */
@@ -141,9 +142,9 @@ function run(
     };
   };
 
-  /** Each file the projects read, as it was on disk when read (see `stampOf`). */
+  /** Each file the projects read, as it was on disk when read (its stamp, see core/file-stamp). */
   const readTimes = new Map<string, string | undefined>();
-  const modifiedTime = stampOf;
+  const modifiedTime = fileStampSync;
 
   const systemFor = (project: string): TS.System => ({
     ...ts.sys,
@@ -418,20 +419,6 @@ function suggestionsOf(program: TS.Program, file: TS.SourceFile): readonly TS.Di
     return withSuggestions.getSuggestionDiagnostics?.(file) ?? [];
   } catch {
     return [];
-  }
-}
-
-/**
- * A file's modification time in nanoseconds and its size (undefined: gone). Milliseconds are
- * not enough: a write empties the file and fills it within the same millisecond, and a read in
- * between (the first event of a write can come that early) must not pass for the final text.
- */
-function stampOf(path: string): string | undefined {
-  try {
-    const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
-    return stat ? `${stat.mtimeNs}:${stat.size}` : undefined;
-  } catch {
-    return undefined; // unreadable counts as gone
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The files the native engine found by listing a new folder itself, with their mtime and size
- * then. @parcel/watcher reports most of them again as created (those written once its watch of
+ * The files the native engine found by listing a new folder itself, with their stamp (size and
+ * modification time) then. @parcel/watcher reports most of them again as created (those written once its watch of
  * the folder was on): such a `create` is the same file again, a `change` at most, never a
  * second `add`.
  *
@@ -8,18 +8,19 @@
  * began), so past a limit the oldest are dropped; the engine then errs on the side of a `change`.
  */
 
-import type { Stats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { stampOf } from '../../core/file-stamp.js';
 
 /** Far more than a burst of new folders holds before the watcher's events about it arrive. */
 const MAX_REMEMBERED = 10_000;
 
 export interface ListedFiles {
-  remember(path: string, stats: Stats): void;
+  remember(path: string, stats: BigIntStats): void;
   /**
-   * Whether the file changed since its listing (by mtime and size), forgetting it: `undefined`
+   * Whether the file changed since its listing (by its stamp), forgetting it: `undefined`
    * when it was not listed (or forgotten since).
    */
-  takeChanged(path: string, stats: Stats): boolean | undefined;
+  takeChanged(path: string, stats: BigIntStats): boolean | undefined;
   forget(path: string): void;
   /** Forgets the files that `isGone` picks (absolute paths). */
   forgetWhere(isGone: (path: string) => boolean): void;
@@ -27,7 +28,6 @@ export interface ListedFiles {
 
 export function createListedFiles(maxRemembered = MAX_REMEMBERED): ListedFiles {
   const stamps = new Map<string, string>();
-  const stampOf = (stats: Stats) => `${stats.mtimeMs}:${stats.size}`;
   return {
     remember(path, stats) {
       stamps.delete(path); // to the end: the oldest go first

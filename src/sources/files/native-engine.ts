@@ -17,7 +17,7 @@
  * it reported for that.
  */
 
-import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
+import { type BigIntStats, type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import type { AsyncSubscription, Event } from '@parcel/watcher';
 import { createKnownFiles } from './known-files.js';
@@ -79,7 +79,7 @@ export function createNativeEngine(
 
   function rememberListed(path: string): void {
     try {
-      listedFiles.remember(path, lstatSync(path));
+      listedFiles.remember(path, lstatSync(path, { bigint: true }));
     } catch {
       // gone again already; its delete follows
     }
@@ -90,7 +90,7 @@ export function createNativeEngine(
    * watcher's watch of the folder): nothing, or a `change` when it changed since the listing,
    * or may have (its listing was forgotten).
    */
-  function createdAgain(path: string, stats: Stats): void {
+  function createdAgain(path: string, stats: BigIntStats): void {
     if (listedFiles.takeChanged(path, stats) !== false) onEvent('change', path);
   }
 
@@ -121,9 +121,9 @@ export function createNativeEngine(
   function handle(event: Event, deletedFolders: string[]): void {
     const { path, type } = event;
     if (type === 'create') {
-      let stats: Stats;
+      let stats: BigIntStats;
       try {
-        stats = lstatSync(path);
+        stats = lstatSync(path, { bigint: true });
       } catch {
         return; // gone again already; its delete follows
       }

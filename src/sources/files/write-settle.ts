@@ -7,8 +7,8 @@
  * modification time moved since it was sent, a `change` follows.
  */
 
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileStamp } from '../../core/file-stamp.js';
 
 export interface WriteSettlerOptions {
   root: string;
@@ -31,21 +31,11 @@ export interface WriteSettler {
 
 interface Tracked {
   /** What the file looked like just after it was sent. */
-  seen: Promise<string | null>;
+  seen: Promise<string | undefined>;
   timer?: ReturnType<typeof setTimeout>;
 }
 
 const DEFAULT_MAX_TRACKED = 256;
-
-/** Size and modification time: what a write that went on after the event moves. */
-async function fingerprint(absolutePath: string): Promise<string | null> {
-  try {
-    const found = await stat(absolutePath, { bigint: true });
-    return found.isFile() ? `${found.size}:${found.mtimeNs}` : null;
-  } catch {
-    return null; // gone or unreadable: its own event tells
-  }
-}
 
 export function createWriteSettler(options: WriteSettlerOptions): WriteSettler {
   const { root, delayMs, onChanged, maxTracked = DEFAULT_MAX_TRACKED } = options;
@@ -57,9 +47,9 @@ export function createWriteSettler(options: WriteSettlerOptions): WriteSettler {
 
   function check(file: string, entry: Tracked): void {
     looks = looks.then(async () => {
-      const [before, after] = await Promise.all([entry.seen, fingerprint(join(root, file))]);
+      const [before, after] = await Promise.all([entry.seen, fileStamp(join(root, file))]);
       if (tracked.get(file) === entry) tracked.delete(file);
-      if (disposed || after === null || before === after) return;
+      if (disposed || after === undefined || before === after) return;
       onChanged(file);
     });
   }
@@ -70,7 +60,7 @@ export function createWriteSettler(options: WriteSettlerOptions): WriteSettler {
       const previous = tracked.get(file);
       if (previous) clearTimeout(previous.timer);
       else if (tracked.size >= maxTracked) return;
-      const entry: Tracked = { seen: fingerprint(join(root, file)) };
+      const entry: Tracked = { seen: fileStamp(join(root, file)) };
       tracked.set(file, entry);
       await entry.seen;
       // One window after what the file looked like then, unless it was sent again meanwhile.

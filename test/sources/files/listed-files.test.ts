@@ -1,8 +1,9 @@
-import type { Stats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createListedFiles } from '../../../src/sources/files/listed-files.js';
 
-const stats = (mtimeMs: number, size: number) => ({ mtimeMs, size }) as Stats;
+const stats = (mtime: number, size: number) =>
+  ({ mtimeNs: BigInt(mtime), size: BigInt(size) }) as BigIntStats;
 
 describe('listed files', () => {
   it('says whether a listed file changed since, once', () => {
