@@ -15,8 +15,6 @@ import type { WorkspacePaths } from './workspace-paths.js';
 
 /** Bigger files are not opened: generated bundles, data. */
 export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
-/** How recent a modification may be for the text to be read again once the write has settled. */
-const WRITE_SETTLE_MS = 100;
 
 export interface OpenDocument {
   uri: string;
@@ -119,24 +117,14 @@ export function createDocumentSync(options: DocumentSyncOptions): DocumentSync {
     const absolute = await paths.confined(file);
     if (!absolute) return undefined;
     try {
-      const before = await stat(absolute);
-      if (before.size > MAX_DOCUMENT_BYTES) return undefined;
-      const text = await readFile(absolute, 'utf8');
-      // The watcher reports the first change of a write at once, possibly before the writer
-      // is done (a truncate, then the text); a write still under way is read again once it
-      // has settled, so the server never keeps a half-written text.
-      if (Date.now() - before.mtimeMs < WRITE_SETTLE_MS) scheduleResync(file);
-      return text;
+      const found = await stat(absolute);
+      if (found.size > MAX_DOCUMENT_BYTES) return undefined;
+      // A write still under way when this reads gets a trailing `change` from the files
+      // channel once it is done (see files/write-settle.ts), and the file is read again then.
+      return await readFile(absolute, 'utf8');
     } catch {
       return undefined;
     }
-  }
-
-  function scheduleResync(file: string): void {
-    setTimeout(() => {
-      const entry = tracked.get(file);
-      if (entry && sender) void enqueue(() => sync(file, entry, sender!));
-    }, WRITE_SETTLE_MS).unref();
   }
 
   /** Sends `file`'s current text to the server: open, change, or nothing when unchanged. */

@@ -83,8 +83,8 @@ export function createWatchSession(options: WatchSessionOptions): WatchSession {
     batchThreshold: options.batchThreshold,
     maxBatchSize: options.maxBatchSize,
     emit: (event, data) => {
+      if (event === 'add' || event === 'change') settler.sent((data as FileEventData).file);
       post({ type: 'event', event, data });
-      if (event === 'add' || event === 'change') void settler.sent((data as FileEventData).file);
     },
   });
   // A write still under way when its first event went out gets a `change` once it is done.

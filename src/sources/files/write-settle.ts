@@ -8,7 +8,7 @@
  */
 
 import { join } from 'node:path';
-import { fileStamp } from '../../core/file-stamp.js';
+import { fileStamp, fileStampSync } from '../../core/file-stamp.js';
 
 export interface WriteSettlerOptions {
   root: string;
@@ -22,17 +22,17 @@ export interface WriteSettlerOptions {
 
 export interface WriteSettler {
   /**
-   * A file event for `file` (an `add` or `change`) went out. Resolves once the file's state
-   * then is known (what the later look compares with).
+   * A file event for `file` (an `add` or `change`) is about to go out: call it before sending,
+   * so that whatever a client reads on the event comes after the state compared with later.
    */
-  sent(file: string): Promise<void>;
+  sent(file: string): void;
   dispose(): void;
 }
 
 interface Tracked {
-  /** What the file looked like just after it was sent. */
-  seen: Promise<string | undefined>;
-  timer?: ReturnType<typeof setTimeout>;
+  /** What the file looked like as it was sent. */
+  seen: string | undefined;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 const DEFAULT_MAX_TRACKED = 256;
@@ -47,26 +47,25 @@ export function createWriteSettler(options: WriteSettlerOptions): WriteSettler {
 
   function check(file: string, entry: Tracked): void {
     looks = looks.then(async () => {
-      const [before, after] = await Promise.all([entry.seen, fileStamp(join(root, file))]);
+      const after = await fileStamp(join(root, file));
       if (tracked.get(file) === entry) tracked.delete(file);
-      if (disposed || after === undefined || before === after) return;
+      if (disposed || after === undefined || entry.seen === after) return;
       onChanged(file);
     });
   }
 
   return {
-    async sent(file) {
+    sent(file) {
       if (disposed) return;
       const previous = tracked.get(file);
       if (previous) clearTimeout(previous.timer);
       else if (tracked.size >= maxTracked) return;
-      const entry: Tracked = { seen: fileStamp(join(root, file)) };
+      // A synchronous look (one stat, in the watcher's thread): it must come before the event.
+      const entry: Tracked = {
+        seen: fileStampSync(join(root, file)),
+        timer: setTimeout(() => check(file, entry), delayMs),
+      };
       tracked.set(file, entry);
-      await entry.seen;
-      // One window after what the file looked like then, unless it was sent again meanwhile.
-      if (!disposed && tracked.get(file) === entry) {
-        entry.timer = setTimeout(() => check(file, entry), delayMs);
-      }
     },
     dispose() {
       disposed = true;

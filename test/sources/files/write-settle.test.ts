@@ -23,7 +23,8 @@ describe('write settler', () => {
     const { settler, changed } = await setUp();
     await writeFile(join(root, 'still.txt'), 'done');
     await writeFile(join(root, 'half.txt'), ''); // truncated: the first half of a write
-    await Promise.all([settler.sent('still.txt'), settler.sent('half.txt')]);
+    settler.sent('still.txt');
+    settler.sent('half.txt');
     await appendFile(join(root, 'half.txt'), 'the rest of the write');
     await waitFor(() => changed.length > 0, { message: 'the trailing change' });
     // Looks run in the order the files were sent: still.txt was looked at, and stayed.
@@ -34,13 +35,14 @@ describe('write settler', () => {
     const { settler, changed } = await setUp();
     await writeFile(join(root, 'gone.txt'), 'x');
     await writeFile(join(root, 'late.txt'), '');
-    await Promise.all([settler.sent('gone.txt'), settler.sent('late.txt')]);
+    settler.sent('gone.txt');
+    settler.sent('late.txt');
     await rm(join(root, 'gone.txt'));
     await appendFile(join(root, 'late.txt'), 'written');
     await waitFor(() => changed.length > 0, { message: 'the trailing change' });
     expect(changed).toEqual(['late.txt']);
 
-    await settler.sent('late.txt');
+    settler.sent('late.txt');
     settler.dispose();
     await appendFile(join(root, 'late.txt'), ' again');
     await new Promise((resolve) => setTimeout(resolve, 100));
