@@ -23,7 +23,8 @@ import { type Activity, createActivity } from './activity.js';
 import { toProtocolDiagnostics } from './diagnostic-conversion.js';
 import { createDiagnosticsStore } from './diagnostics-store.js';
 import { createDocumentSync, type DocumentSync } from './document-sync.js';
-import { createLanguageServer, type LanguageServer } from './language-server.js';
+import type { LanguageServer } from './language-server.js';
+import { createLazyLanguageServer } from './lazy-language-server.js';
 import type { LspServerConfig } from './lsp-settings.js';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-guard.js';
 import { getParams, waitParams } from './method-params.js';
@@ -232,7 +233,7 @@ export function createDiagnosticsSource(options: DiagnosticsSourceOptions = {}):
       quietMs: options.settleQuietMs ?? 1500,
       onChange: () => activity?.update(),
     });
-    const server = createLanguageServer({
+    const server = createLazyLanguageServer({
       spec,
       paths,
       documents,

@@ -273,11 +273,14 @@ function run(
       );
     };
     let everything = false;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const next = builder.getSemanticDiagnosticsOfNextAffectedFile();
       if (!next) break;
       if ('fileName' in next.affected) report(next.affected as TS.SourceFile, next.result);
       else everything = true; // options changed: every file is affected
+      // The saved file is out: the previous program (and its checker) is garbage now, and is
+      // freed before this one's checker grows over the importers (saves in a row never idle).
+      if (first) collectIfGrown();
       // Messages that came meanwhile (a wait's sync, say) are taken in between files: one
       // that changes nothing lets the files checked from now on count for it too. A real
       // change only schedules the next check.
