@@ -86,12 +86,20 @@ function readString(line: Buffer, cursor: Cursor, keep: boolean): string | undef
   const start = cursor.at;
   let escaped = false;
   let high = false;
+  /** Where a closing `\n` or `\r\n` escape starts (a line's terminator), if there is one. */
+  let terminator = -1;
   let at = start;
   for (;;) {
     if (at >= cursor.end) return undefined;
     const byte = line[at]!;
     if (byte === QUOTE) break;
     if (byte === BACKSLASH) {
+      const length = terminatorLength(line, at, cursor.end);
+      if (length > 0) {
+        terminator = at;
+        at += length;
+        continue;
+      }
       escaped = true;
       at += 2; // whatever follows a backslash belongs to the escape
     } else {
@@ -102,10 +110,31 @@ function readString(line: Buffer, cursor: Cursor, keep: boolean): string | undef
   cursor.at = at + 1;
   cursor.ascii = !escaped && !high;
   if (!keep) return '';
+  if (escaped) return JSON.parse(line.toString('utf8', start - 1, at + 1)) as string;
   // Without escapes the bytes between the quotes are the text (rg writes valid UTF-8 here).
-  return escaped
-    ? (JSON.parse(line.toString('utf8', start - 1, at + 1)) as string)
-    : line.toString('utf8', start, at);
+  if (terminator === -1) return line.toString('utf8', start, at);
+  return line.toString('utf8', start, terminator) + (at - terminator === 2 ? '\n' : '\r\n');
+}
+
+const LETTER_N = 0x6e;
+const LETTER_R = 0x72;
+
+/**
+ * The length of the escaped `\n` or `\r\n` at `at` when it closes the string (every line of
+ * text rg sends ends with one), else 0: it needs no JSON decoding.
+ */
+function terminatorLength(line: Buffer, at: number, end: number): number {
+  if (at + 2 < end && line[at + 1] === LETTER_N && line[at + 2] === QUOTE) return 2;
+  if (
+    at + 4 < end &&
+    line[at + 1] === LETTER_R &&
+    line[at + 2] === BACKSLASH &&
+    line[at + 3] === LETTER_N &&
+    line[at + 4] === QUOTE
+  ) {
+    return 4;
+  }
+  return 0;
 }
 
 /** `{"text":"…"}` or `{"bytes":"…"}` after its opening brace. */

@@ -19,6 +19,18 @@ import { createRipgrepOutput } from './ripgrep-output.js';
 /** rg's stderr kept for error messages. */
 const MAX_STDERR = 16 * 1024;
 
+/** The file type that carries a search's include globs (see `includesAsType`). */
+const INCLUDE_TYPE = 'sidecarinclude';
+
+/**
+ * Whether the include globs can be given to rg as a file type: only globs on the file's name
+ * (no `/`) can, since rg matches a type against the name alone. rg's --glob whitelists override
+ * `.gitignore`; a type does not, so then rg itself keeps ignored files out.
+ */
+export function includesAsType(include: readonly string[]): boolean {
+  return include.length > 0 && include.every((glob) => !glob.includes('/'));
+}
+
 export function ripgrepArgs(request: EngineRequest, mode: 'search' | 'files'): string[] {
   const args = [
     '--no-config', // a user's RIPGREP_CONFIG_PATH must not change what we parse
@@ -30,7 +42,13 @@ export function ripgrepArgs(request: EngineRequest, mode: 'search' | 'files'): s
     '--max-filesize',
     String(request.maxFileSize),
   ];
-  for (const glob of request.include) args.push('--glob', glob);
+  if (includesAsType(request.include)) {
+    // A file type, unlike a --glob whitelist, never brings back an ignored file.
+    for (const glob of request.include) args.push('--type-add', `${INCLUDE_TYPE}:${glob}`);
+    args.push('--type', INCLUDE_TYPE);
+  } else {
+    for (const glob of request.include) args.push('--glob', glob);
+  }
   for (const glob of request.exclude) args.push('--glob', `!${glob}`);
   // Last, so they win over any include.
   args.push('--glob', '!.git', '--glob', '!node_modules');
@@ -54,8 +72,11 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
     name: 'ripgrep',
     start(request, { onResults, onWarning }) {
       // rg's --glob whitelists override .gitignore; we do not let an include bring back an
-      // ignored file, so with includes every path is checked against the ignore rules.
-      const ignoreFilter = request.include.length > 0 ? createIgnoreFilter(request.root) : null;
+      // ignored file, so with includes on paths every path is checked against the ignore rules.
+      const ignoreFilter =
+        request.include.length > 0 && !includesAsType(request.include)
+          ? createIgnoreFilter(request.root)
+          : null;
       // rg sends a file's results together: one check per file, not per result.
       let lastFile = '';
       let lastVerdict = false;

@@ -118,11 +118,7 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
         }
         // An ASCII line (most code) has byte offsets that are already UTF-16 offsets.
         if (message.asciiLines ?? full.length === Buffer.byteLength(full)) {
-          onMatch(
-            data.line_number,
-            line,
-            submatches.map((m) => ({ start: m.start, end: m.end })),
-          );
+          onMatch(data.line_number, line, submatches); // buildResult copies what it keeps
           return;
         }
         const bytes = [...new Set(submatches.flatMap((m) => [m.start, m.end]))].sort(

@@ -138,7 +138,13 @@ describe('ripgrep and the built-in engine on the same workspace', () => {
     expect(
       files(await bothEngines({ query: 'todo', exclude: ['docs', '*.txt', 'src/*.js'] })),
     ).toEqual(['.hidden/config.ts', 'build/out.js', 'nested/b.ts', 'src/app.ts']);
-    // An include never brings back what .gitignore leaves out.
+    // An include never brings back what .gitignore leaves out: with globs on the file name
+    // alone (rg gets them as a file type) and with globs on paths (checked after rg).
+    expect(files(await bothEngines({ query: 'todo', include: ['*.log', '*.ts'] }))).toEqual([
+      '.hidden/config.ts',
+      'nested/b.ts',
+      'src/app.ts',
+    ]);
     expect(
       files(await bothEngines({ query: 'todo', include: ['*.log', 'ignored/**', '*.tmp'] })),
     ).toEqual([]);

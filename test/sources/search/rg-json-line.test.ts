@@ -82,6 +82,25 @@ describe("reading rg's match and context lines without JSON.parse", () => {
     );
   });
 
+  it('reads a plain line ending in its terminator as ASCII, without decoding escapes', () => {
+    for (const text of ['  // TODO: x\n', 'TODO\r\n', 'last TODO']) {
+      const line = Buffer.from(
+        JSON.stringify({
+          type: 'match',
+          data: {
+            path: { text: './a.ts' },
+            lines: { text },
+            line_number: 3,
+            absolute_offset: 10,
+            submatches: [{ match: { text: 'TODO' }, start: 0, end: 4 }],
+          },
+        }),
+      );
+      expectSameAsJsonParse(line);
+      expect(readMatchLine(line)?.asciiLines).toBe(true);
+    }
+  });
+
   it('gives up on other lines and on a layout it does not know, for JSON.parse to read', () => {
     const known =
       '{"type":"match","data":{"path":{"text":"a"},"lines":{"text":"x\\n"},"line_number":1,"absolute_offset":0,"submatches":[]}}';
