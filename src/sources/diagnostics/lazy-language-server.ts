@@ -1,8 +1,8 @@
 /**
- * A language server whose LSP machinery (`vscode-languageserver-protocol`, about 12 MB of a
- * process's memory) is loaded when it first starts: a TypeScript workspace whose files all
- * belong to projects never starts tsserver, and a workspace with no language server at all
- * never needs the protocol.
+ * A language server whose LSP machinery (`vscode-languageserver-protocol`: 4 MB of the
+ * process's memory in a measured TypeScript workspace, up to 12 MB alone) is loaded when it
+ * first starts: a TypeScript workspace whose files all belong to projects never starts
+ * tsserver, and a workspace with no language server at all never needs the protocol.
  */
 
 import type { LanguageServer, LanguageServerOptions } from './language-server.js';
