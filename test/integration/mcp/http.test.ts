@@ -146,10 +146,11 @@ describe('MCP over HTTP at /mcp', () => {
       await writeFile(join(root, 'before.txt'), 'old');
       const first = await start({ root, sources: [createFilesSource()] });
       const client = await mcp.overHttp(first);
-      // A write the watcher reports before the point is taken must not show after it.
-      await writeFile(join(root, 'early.txt'), 'early');
+      // A write the watcher reports before the point is taken must not show after it. The
+      // first point comes before the write, so the write is surely seen after it.
       const origin = textOf(await client.callTool({ name: 'changes_since', arguments: {} }));
       const start0 = /Next point: (\S+)/.exec(origin)![1]!;
+      await writeFile(join(root, 'early.txt'), 'early');
       await waitFor(
         async () =>
           textOf(
