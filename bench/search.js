@@ -6,8 +6,8 @@
  *   - `bare rg`: `rg` run directly with the very arguments the sidecar gives it, its JSON
  *     output read and thrown away — the floor;
  *   - `sidecar+rg`: a real sidecar with the default sources (`files` and `search`, ripgrep
- *     engine) and a WebSocket client in this process, timed from sending `search.start` to
- *     receiving `done`. With the `files` source watching, the search source remembers how
+ *     engine), in its own process as `npx sidecar serve` runs (bench/search-server.js), and a
+ *     WebSocket client in this process, timed from sending `search.start` to receiving `done`. With the `files` source watching, the search source remembers how
  *     many files a search looks into, so only the first search runs `rg --files` beside `rg`;
  *   - `counting`: the same without the `files` source, so every search also counts the files
  *     with `rg --files`, running beside the search;
@@ -24,14 +24,13 @@
  * `--corpus keep` leaves the corpus in the temp folder and reuses it next time (generating it
  * takes about a minute); `fresh` (the default) generates it and deletes it afterwards.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { createFilesSource, createSearchSource, startSidecar } from '../dist/index.js';
 import { planQuery } from '../dist/sources/search/query-plan.js';
 import { ripgrepArgs } from '../dist/sources/search/ripgrep-engine.js';
 import { searchStartParams } from '../dist/sources/search/search-params.js';
@@ -88,21 +87,59 @@ const QUERIES = [
   },
 ];
 
+const SERVER_SCRIPT = new URL('./search-server.js', import.meta.url);
+
 /**
- * CPU time of this process's finished children (the rg processes), from `/proc/self/stat`
- * (Linux; null elsewhere), in milliseconds.
+ * CPU time, in milliseconds, from `/proc/<pid>/stat` (Linux; null elsewhere): the process's
+ * finished children (`self`: the bare rg processes), or a sidecar's own time and its finished
+ * children's (its rg processes).
  *
+ * @param {number | 'self'} pid
  * @returns {number | null}
  */
-function childrenCpuMs() {
+function cpuMsOf(pid) {
   try {
-    const text = readFileSync('/proc/self/stat', 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // cutime and cstime are fields 16 and 17, in ticks of 10 ms.
-    return (Number(fields[13]) + Number(fields[14])) * 10;
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text
+      .slice(text.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    // utime, stime, cutime and cstime are fields 14 to 17, in ticks of 10 ms.
+    const [utime = 0, stime = 0, cutime = 0, cstime = 0] = fields.slice(11, 15);
+    return (pid === 'self' ? cutime + cstime : utime + stime + cutime + cstime) * 10;
   } catch {
     return null;
   }
+}
+
+/**
+ * Starts a sidecar of `kind` in its own process (bench/search-server.js).
+ *
+ * @param {string} root
+ * @param {'rg' | 'rg-counting' | 'builtin'} kind
+ * @returns {Promise<{ wsUrl: string, token: string | null, pid: number, close(): Promise<void> }>}
+ */
+async function startServer(root, kind) {
+  const child = fork(SERVER_SCRIPT, [root, kind], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const listening = new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the ${kind} sidecar exited with ${code}`)));
+  });
+  const { wsUrl, token } = /** @type {any} */ (
+    await withTimeout(listening, 60_000, `the ${kind} sidecar to listen`)
+  );
+  return {
+    wsUrl,
+    token,
+    pid: /** @type {number} */ (child.pid),
+    async close() {
+      if (child.exitCode === null) child.send({ type: 'close' });
+      await exited;
+    },
+  };
 }
 
 /** @param {string} dir @param {number} files @param {number} fileBytes */
@@ -231,7 +268,7 @@ async function main() {
     : await mkdtemp(join(tmpdir(), 'sidecar-search-corpus-'));
   const log = (/** @type {string} */ line) => json || process.stderr.write(`${line}\n`);
 
-  /** @type {import('../dist/index.js').Sidecar[]} */
+  /** @type {Awaited<ReturnType<typeof startServer>>[]} */
   const sidecars = [];
   try {
     const generationStarted = performance.now();
@@ -245,20 +282,24 @@ async function main() {
     await bareRipgrep(root, QUERIES[0].params);
     await bareRipgrep(root, QUERIES[0].params);
 
-    const common = { root, port: 0, logLevel: /** @type {const} */ ('silent'), rateLimit: 0 };
     log('starting sidecars (the files source scans the corpus first)');
-    /** @param {import('../dist/index.js').Source[]} sources */
-    const clientOf = async (sources) => {
-      const sidecar = await startSidecar({ ...common, sources });
+    /** @param {'rg' | 'rg-counting' | 'builtin'} kind */
+    const clientOf = async (kind) => {
+      const sidecar = await startServer(root, kind);
       sidecars.push(sidecar);
       return searchClient(sidecar);
     };
     /** @type {[SearchClient, SearchClient, SearchClient]} */
     const clients = [
-      await clientOf([createFilesSource(), createSearchSource({ engine: 'ripgrep' })]),
-      await clientOf([createSearchSource({ engine: 'ripgrep' })]),
-      await clientOf([createSearchSource({ engine: 'builtin' })]),
+      await clientOf('rg'),
+      await clientOf('rg-counting'),
+      await clientOf('builtin'),
     ];
+    /** CPU of the benchmark's children: bare rg processes and the sidecars with theirs. */
+    const childrenCpuMs = () => {
+      const times = [cpuMsOf('self'), ...sidecars.map(({ pid }) => cpuMsOf(pid))];
+      return times.includes(null) ? null : times.reduce((sum, ms) => (sum ?? 0) + (ms ?? 0), 0);
+    };
     const [rgClient, countingClient, builtinClient] = clients;
 
     /** @type {Record<string, (params: Record<string, unknown>) => Promise<{ ms: number, count: number }>>} */
@@ -286,7 +327,7 @@ async function main() {
             targets[name]
           )(params);
           const cpu = cpuSince(before);
-          // rg children are this benchmark's work, not the rest of the machine's.
+          // The rg processes and sidecars are this benchmark's work, not the rest of the machine's.
           const children = childrenCpuMs();
           if (cpu.otherCores !== null && children !== null && childrenBefore !== null) {
             otherCores.push(Math.max(0, cpu.otherCores - (children - childrenBefore) / ms));

@@ -5,6 +5,7 @@ import type {
   EventName,
   SourceState,
 } from '../protocol/index.js';
+import type { JsonText } from './json-text.js';
 import type { Logger } from './logger.js';
 import type { MethodDefinition } from './methods.js';
 
@@ -26,6 +27,8 @@ export interface SourceContext<C extends Channel = Channel> {
   log: Logger;
   /** Broadcast an event on this source's channel; returns its `seq`. */
   emit<E extends EventName<C>>(event: E, data: EventData<C, E>): number;
+  /** `emit` with the data already serialized by the source, sent as it is. */
+  emitJson<E extends EventName<C>>(event: E, json: JsonText<EventData<C, E>>): number;
   /** Report a state change on `system` (`source` event), e.g. `unavailable` with the reason. */
   setState(state: SourceState, message?: string): void;
   /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SidecarError } from '../core/errors.js';
+import type { JsonText } from '../core/json-text.js';
 import {
   type AiChunkData,
   BUILTIN_CHANNELS,
@@ -49,6 +50,16 @@ export interface EventBroadcaster {
     channel: C,
     event: E,
     data: EventData<C, E>,
+  ): number;
+  /**
+   * `emit` for data its source has already serialized (a search's results, built from
+   * ripgrep's output): the frame is made around `json` as it is, and in-process listeners, if
+   * the channel has any, get it parsed.
+   */
+  emitJson<C extends Channel, E extends EventName<C>>(
+    channel: C,
+    event: E,
+    json: JsonText<EventData<C, E>>,
   ): number;
   /**
    * Registers the provider of a state channel's snapshot; `ready` tells while the provider
@@ -143,12 +154,27 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     // Serialized before anything else: data that cannot be serialized throws here, before it
     // takes a seq or creates a channel, so seqs stay contiguous whatever a producer sends.
     const serialized = serializeEventData(data);
+    return broadcast(channel, event, serialized, () => data);
+  }
+
+  function emitJson(channel: Channel, event: string, json: string): number {
+    return broadcast(channel, event, json, () => JSON.parse(json));
+  }
+
+  function broadcast(
+    channel: Channel,
+    event: string,
+    serialized: string | undefined,
+    dataOf: () => unknown,
+  ): number {
     const state = stateOf(channel);
     const seq = ++state.seq;
     // Serialized once; every subscriber and every replay sends these same bytes.
     const frame = eventFrame(channel, event, serialized, seq, now());
     state.history.push({ seq, frame });
     for (const listener of broadcastListeners) listener(channel, frame);
+    if (state.listeners.size === 0) return seq;
+    const data = dataOf();
     for (const listener of state.listeners) {
       try {
         listener({ channel, event, data, seq });
@@ -214,6 +240,7 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
   return {
     epoch,
     emit: typedEmit,
+    emitJson,
     setSnapshotProvider(channel, provider, ready) {
       const state = stateOf(channel);
       state.snapshotProvider = provider;

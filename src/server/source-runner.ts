@@ -57,6 +57,7 @@ export function createSourceRunner(deps: {
       root: deps.root,
       log: log.child(source.name),
       emit: (event, data) => broadcaster.emit(source.channel, event, data),
+      emitJson: (event, json) => broadcaster.emitJson(source.channel, event, json),
       setState: (state, message) => setState(source.name, source.channel, state, message),
       setPartState: (part, state, message) =>
         setState(`${source.name}:${part}`, source.channel, state, message),

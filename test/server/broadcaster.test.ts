@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SidecarError } from '../../src/core/errors.js';
+import { asJsonText } from '../../src/core/json-text.js';
+import type { SearchResultsData } from '../../src/protocol/index.js';
 import { createBroadcaster } from '../../src/server/broadcaster.js';
 
 describe('EventBroadcaster', () => {
@@ -81,6 +83,34 @@ describe('EventBroadcaster', () => {
       }),
       JSON.stringify({ type: 'event', channel: 'custom:x', event: 'none', seq: 2, timestamp: 7 }),
     ]);
+  });
+
+  it('sends data its source serialized as it is, numbered with the rest; listeners get it parsed', () => {
+    const broadcaster = createBroadcaster({ history: 10, now: () => 7 });
+    const frames: string[] = [];
+    const seen: unknown[] = [];
+    broadcaster.onBroadcast((_channel, frame) => frames.push(String(frame)));
+    const progress = { searchId: 's', query: 'q', count: 0 };
+    const results = { searchId: 's', query: 'q', results: [] };
+    broadcaster.emit('search', 'progress', progress);
+    const json = asJsonText<SearchResultsData>('{"searchId":"s","query":"q","results":[]}');
+    expect(broadcaster.emitJson('search', 'results', json)).toBe(2);
+    expect(frames[1]).toBe(
+      JSON.stringify({
+        type: 'event',
+        channel: 'search',
+        event: 'results',
+        data: results,
+        seq: 2,
+        timestamp: 7,
+      }),
+    );
+    broadcaster.onEvent('search', (event) => seen.push(event));
+    broadcaster.emitJson('search', 'results', json);
+    expect(seen).toEqual([{ channel: 'search', event: 'results', data: results, seq: 3 }]);
+    expect(
+      broadcaster.planResume('search', { epoch: broadcaster.epoch, seq: 1 }).replay,
+    ).toHaveLength(2);
   });
 
   it('refuses data it cannot serialize before numbering it: seqs stay contiguous', () => {

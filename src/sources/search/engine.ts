@@ -4,7 +4,8 @@
  * engines are interchangeable.
  */
 
-import type { SearchEngineName, SearchMatch } from '../../protocol/index.js';
+import type { SearchEngineName } from '../../protocol/index.js';
+import type { EncodedMatch } from './match-json.js';
 import type { QueryPlan } from './query-plan.js';
 
 export interface EngineRequest {
@@ -23,8 +24,8 @@ export interface EngineRequest {
 }
 
 export interface EngineCallbacks {
-  /** Results, in file order within each file; files in any order. */
-  onResults(results: SearchMatch[]): void;
+  /** Results as JSON, in file order within each file; files in any order. */
+  onResults(results: EncodedMatch[]): void;
   /** Something odd the engine skipped over, for the log. */
   onWarning?(message: string): void;
 }

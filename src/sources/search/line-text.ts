@@ -120,10 +120,27 @@ export function stripLineTerminator(line: string): string {
 }
 
 /**
+ * The ranges a result keeps of a line `length` units long (terminator dropped): repeats and
+ * ranges within the dropped terminator (ripgrep reports them, e.g. an empty match after `\r`)
+ * left out, ends cut to the line.
+ */
+export function keptRanges(length: number, ranges: readonly Range[]): Range[] {
+  const kept: Range[] = [];
+  for (const { start, end } of ranges) {
+    const previous = kept.at(-1);
+    // ripgrep finds empty matches at every byte: inside a multi-byte character they repeat.
+    if (previous && previous.start === start && previous.end === end) continue;
+    if (start < length || (start === length && end === start)) {
+      kept.push({ start, end: Math.min(end, length) });
+    }
+  }
+  return kept;
+}
+
+/**
  * A result for one matching line, or null when no range is left within it. `ranges` are UTF-16
- * offsets in `line` (terminator dropped), ascending; ranges that lie in the dropped terminator
- * (ripgrep reports them, e.g. an empty match after `\r`) are left out. `before`/`after` are the
- * context lines, in file order.
+ * offsets in `line` (terminator dropped), ascending, filtered by `keptRanges`. `before`/`after`
+ * are the context lines, in file order.
  */
 export function buildResult(
   file: string,
@@ -132,15 +149,7 @@ export function buildResult(
   ranges: readonly Range[],
   context?: { before: string[]; after: string[] },
 ): SearchMatch | null {
-  const kept: Range[] = [];
-  for (const { start, end } of ranges) {
-    const previous = kept.at(-1);
-    // ripgrep finds empty matches at every byte: inside a multi-byte character they repeat.
-    if (previous && previous.start === start && previous.end === end) continue;
-    if (start < line.length || (start === line.length && end === start)) {
-      kept.push({ start, end: Math.min(end, line.length) });
-    }
-  }
+  const kept = keptRanges(line.length, ranges);
   const first = kept[0];
   if (!first) return null;
   const result: SearchMatch = {

@@ -4,17 +4,17 @@
  * client neither gets one message per match nor one giant message at the end.
  */
 
-import type { SearchMatch } from '../../protocol/index.js';
+import type { EncodedMatch } from './match-json.js';
 
 export interface ResultBatcherOptions {
-  emit(results: SearchMatch[]): void;
+  emit(results: EncodedMatch[]): void;
   maxResults?: number;
   maxBytes?: number;
   maxDelayMs?: number;
 }
 
 export interface ResultBatcher {
-  push(results: readonly SearchMatch[]): void;
+  push(results: readonly EncodedMatch[]): void;
   /** Sends what is waiting now. */
   flush(): void;
   /** Drops what is waiting and ignores later pushes. */
@@ -27,19 +27,11 @@ export const BATCHER_DEFAULTS = Object.freeze({
   maxDelayMs: 50,
 });
 
-/** Roughly what a result weighs on the wire. */
-function sizeOf(result: SearchMatch): number {
-  let size = 80 + result.file.length + result.text.length + result.matches.length * 24;
-  for (const line of result.before ?? []) size += line.length + 3;
-  for (const line of result.after ?? []) size += line.length + 3;
-  return size;
-}
-
 export function createResultBatcher(options: ResultBatcherOptions): ResultBatcher {
   const maxResults = options.maxResults ?? BATCHER_DEFAULTS.maxResults;
   const maxBytes = options.maxBytes ?? BATCHER_DEFAULTS.maxBytes;
   const maxDelayMs = options.maxDelayMs ?? BATCHER_DEFAULTS.maxDelayMs;
-  let pending: SearchMatch[] = [];
+  let pending: EncodedMatch[] = [];
   let pendingBytes = 0;
   let timer: NodeJS.Timeout | null = null;
   let disposed = false;
@@ -58,7 +50,7 @@ export function createResultBatcher(options: ResultBatcherOptions): ResultBatche
     push(results) {
       if (disposed) return;
       for (const result of results) {
-        const size = sizeOf(result);
+        const size = result.length + 1; // characters: bytes, for ASCII
         if (
           pending.length > 0 &&
           (pending.length >= maxResults || pendingBytes + size > maxBytes)

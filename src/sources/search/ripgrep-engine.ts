@@ -11,9 +11,9 @@
  */
 
 import { type Child, spawnChild } from '../../core/child-process.js';
-import type { SearchMatch } from '../../protocol/index.js';
 import { createIgnoreFilter } from '../files/gitignore.js';
 import type { EngineOutcome, EngineRequest, EngineRun, SearchEngine } from './engine.js';
+import type { EncodedMatch } from './match-json.js';
 import { createRipgrepOutput } from './ripgrep-output.js';
 
 /** rg's stderr kept for error messages. */
@@ -96,11 +96,11 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         : null;
       let stopped = false;
 
-      let batch: SearchMatch[] = [];
+      let batch: EncodedMatch[] = [];
       const output = createRipgrepOutput({
         contextLines: request.contextLines,
-        onResult: (result) => {
-          if (!isIgnored(result.file)) batch.push(result);
+        onResult: (file, result) => {
+          if (!isIgnored(file)) batch.push(result);
         },
         onSkippedLine: (reason) => onWarning?.(`skipped rg output: ${reason}`),
       });

@@ -5,16 +5,24 @@
  * attaches context lines to their match.
  */
 
-import type { SearchMatch } from '../../protocol/index.js';
 import {
   buildResult,
   byteOffsetsToUnits,
   decodeBytes,
   displayText,
+  keptRanges,
+  MAX_LINE_TEXT,
   type Range,
   stripLineTerminator,
 } from './line-text.js';
-import { type RgData, type RgMessage, readMatchLine } from './rg-json-line.js';
+import { type EncodedMatch, encodeMatch, encodePlainMatch } from './match-json.js';
+import {
+  type RawText,
+  type RgData,
+  type RgMessage,
+  rawOffsetsToUnits,
+  readMatchLine,
+} from './rg-json-line.js';
 
 /** A JSON line longer than this is dropped (a giant minified line with countless matches). */
 export const MAX_JSON_LINE_BYTES = 64 * 1024 * 1024;
@@ -26,7 +34,8 @@ export interface RipgrepOutputOptions {
   contextLines: number;
   /** Longer JSON lines are skipped; default MAX_JSON_LINE_BYTES. */
   maxLineBytes?: number;
-  onResult(result: SearchMatch): void;
+  /** A result (in file order within its file), as JSON; `file` is its path, as in it. */
+  onResult(file: string, result: EncodedMatch): void;
   /** Lines that were not JSON rg writes, or too long to keep; for the log. */
   onSkippedLine?(reason: string): void;
 }
@@ -50,12 +59,15 @@ interface Pending {
 export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutput {
   const { contextLines } = options;
   const maxLineBytes = options.maxLineBytes ?? MAX_JSON_LINE_BYTES;
+  // Lines longer than this are cut to a window, and context needs the lines decoded.
+  const plainUpTo = contextLines === 0 ? MAX_LINE_TEXT : undefined;
   let partial: Buffer[] = [];
   let partialBytes = 0;
   let skippingLongLine = false;
   let sawSummary = false;
 
   let file = '';
+  let fileJson = '""';
   let pending: Pending | null = null;
   /** Context lines since the last match: candidates for the next match's `before`. */
   let recentContext: { lineNumber: number; line: string }[] = [];
@@ -65,7 +77,25 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
     const context = contextLines > 0 ? { before: pending.before, after: pending.after } : undefined;
     const result = buildResult(file, pending.lineNumber, pending.line, pending.ranges, context);
     pending = null;
-    if (result) options.onResult(result);
+    if (result) options.onResult(file, encodeMatch(result));
+  }
+
+  /** A match on a line without context: its result is written from rg's own escaped text. */
+  function onPlainMatch(bytes: Buffer, rawText: RawText, message: RgMessage): void {
+    const { line_number: lineNumber, submatches = [] } = message.data;
+    if (typeof lineNumber !== 'number') return;
+    flushPending();
+    const { length } = rawText;
+    const found =
+      submatches.length === 0
+        ? [{ start: length, end: length }] // an empty match at the end, as in handleMessage
+        : rawText.ascii
+          ? submatches
+          : toUnitRanges(submatches, (offsets) => rawOffsetsToUnits(bytes, rawText, offsets));
+    const ranges = keptRanges(length, found);
+    if (ranges.length === 0) return;
+    const text = bytes.toString(rawText.ascii ? 'latin1' : 'utf8', rawText.start, rawText.end);
+    options.onResult(file, encodePlainMatch(fileJson, lineNumber, text, ranges));
   }
 
   function onContext(lineNumber: number, line: string): void {
@@ -98,6 +128,7 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
     switch (message.type) {
       case 'begin':
         file = toRelativePath(data.path);
+        fileJson = JSON.stringify(file);
         pending = null;
         recentContext = [];
         break;
@@ -121,16 +152,8 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
           onMatch(data.line_number, line, submatches); // buildResult copies what it keeps
           return;
         }
-        const bytes = [...new Set(submatches.flatMap((m) => [m.start, m.end]))].sort(
-          (a, b) => a - b,
-        );
-        const units = byteOffsetsToUnits(full, bytes);
-        const unitOf = new Map(bytes.map((byte, index) => [byte, units[index]!]));
-        onMatch(
-          data.line_number,
-          line,
-          submatches.map((m) => ({ start: unitOf.get(m.start)!, end: unitOf.get(m.end)! })),
-        );
+        const ranges = toUnitRanges(submatches, (offsets) => byteOffsetsToUnits(full, offsets));
+        onMatch(data.line_number, line, ranges);
         break;
       }
       case 'end':
@@ -153,7 +176,11 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
       return;
     }
     // Most lines are matches (or context): read without building the whole object.
-    const matchLine = readMatchLine(bytes, start, end);
+    const matchLine = readMatchLine(bytes, start, end, plainUpTo);
+    if (matchLine?.rawText) {
+      onPlainMatch(bytes, matchLine.rawText, matchLine);
+      return;
+    }
     if (matchLine) {
       handleMessage(matchLine);
       return;
@@ -211,6 +238,17 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
       return sawSummary;
     },
   };
+}
+
+/** Ranges in bytes to ranges in UTF-16 units, given a converter of ascending byte offsets. */
+function toUnitRanges(
+  ranges: readonly Range[],
+  toUnits: (ascendingOffsets: number[]) => number[],
+): Range[] {
+  const offsets = [...new Set(ranges.flatMap((m) => [m.start, m.end]))].sort((a, b) => a - b);
+  const units = toUnits(offsets);
+  const unitOf = new Map(offsets.map((offset, index) => [offset, units[index]!]));
+  return ranges.map((m) => ({ start: unitOf.get(m.start)!, end: unitOf.get(m.end)! }));
 }
 
 function hasPrefix(bytes: Buffer, start: number, end: number, prefix: Buffer): boolean {

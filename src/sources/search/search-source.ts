@@ -13,13 +13,12 @@ import type {
   EventName,
   SearchDoneData,
   SearchEngineName,
-  SearchMatch,
   SearchProgressData,
-  SearchResultsData,
 } from '../../protocol/index.js';
 import type { EngineOutcome, EngineRun, SearchEngine } from './engine.js';
 import { type EngineChoice, selectEngine } from './engine-select.js';
 import { createFileCountCache, fileCountKey } from './file-count-cache.js';
+import { type EncodedMatch, encodeResults } from './match-json.js';
 import { planQuery } from './query-plan.js';
 import { createResultBatcher, type ResultBatcher } from './result-batcher.js';
 import { type SearchStartParams, searchCancelParams, searchStartParams } from './search-params.js';
@@ -113,7 +112,7 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
     emitSafely('progress', data);
   }
 
-  function acceptResults(search: ActiveSearch, results: SearchMatch[]): void {
+  function acceptResults(search: ActiveSearch, results: EncodedMatch[]): void {
     if (search.truncated || search.cancelled) return;
     const room = search.maxResults - search.count;
     const taken = results.length > room ? results.slice(0, room) : results;
@@ -220,8 +219,11 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
       markFinished,
       batcher: createResultBatcher({
         emit: (results) => {
-          const data: SearchResultsData = { searchId, query: params.query, results };
-          emitSafely('results', data);
+          try {
+            ctx?.emitJson('results', encodeResults(searchId, params.query, results));
+          } catch (error) {
+            ctx?.log.error('search: could not emit results', error);
+          }
         },
       }),
     };

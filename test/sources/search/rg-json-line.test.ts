@@ -101,6 +101,40 @@ describe("reading rg's match and context lines without JSON.parse", () => {
     }
   });
 
+  it('when asked, leaves a match undecoded: where its escaped text is, its length, if ASCII', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.constantFrom('', '\n', '\r\n'),
+        fc.constantFrom('match', 'context'),
+        (body, terminator, type) => {
+          const line = Buffer.from(
+            JSON.stringify({
+              type,
+              data: {
+                path: { text: './a.ts' },
+                lines: { text: body + terminator },
+                line_number: 1,
+                absolute_offset: 0,
+                submatches: [],
+              },
+            }),
+          );
+          const read = readMatchLine(line, 0, line.length, 1000);
+          // A lone surrogate is written as a `\u` escape, which rg never writes: decoded.
+          const plain = type === 'match' && !/\p{Surrogate}/u.test(body) && body.length <= 1000;
+          expect(read?.rawText !== undefined).toBe(plain);
+          if (!read?.rawText) return;
+          const { start, end, length, ascii } = read.rawText;
+          expect(JSON.parse(`"${line.toString('utf8', start, end)}"`)).toBe(body);
+          expect(length).toBe(body.length);
+          expect(ascii).toBe([...body].every((char) => char.charCodeAt(0) < 0x80));
+          expect(read.data.lines).toBeUndefined();
+        },
+      ),
+    );
+  });
+
   it('gives up on other lines and on a layout it does not know, for JSON.parse to read', () => {
     const known =
       '{"type":"match","data":{"path":{"text":"a"},"lines":{"text":"x\\n"},"line_number":1,"absolute_offset":0,"submatches":[]}}';

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchMatch } from '../../../src/protocol/index.js';
 import { createRipgrepOutput } from '../../../src/sources/search/ripgrep-output.js';
@@ -25,7 +26,10 @@ afterAll(async () => {
 
 function parse(chunks: Buffer[], contextLines = 1) {
   const results: SearchMatch[] = [];
-  const parser = createRipgrepOutput({ contextLines, onResult: (r) => results.push(r) });
+  const parser = createRipgrepOutput({
+    contextLines,
+    onResult: (_file, json) => results.push(JSON.parse(json) as SearchMatch),
+  });
   for (const chunk of chunks) parser.push(chunk);
   parser.end();
   return {
@@ -99,13 +103,52 @@ describe('reading rg --json output', () => {
     }
   });
 
+  it("writes plain lines straight from rg's text, as decoding them gives", () => {
+    // Keys in another order: a layout the reader does not know, so every line is decoded.
+    const decoded = (line: string) => {
+      const { type, data } = JSON.parse(line) as { type: string; data: unknown };
+      return JSON.stringify({ data, type });
+    };
+    const text = fc.oneof(fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'binary' }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(text, fc.array(fc.nat(), { maxLength: 6 })), { maxLength: 5 }),
+        fc.constantFrom('\n', '\r\n', ''),
+        (lines, terminator) => {
+          const path = { text: './dir/"odd" name.ts' };
+          const rg = [JSON.stringify({ type: 'begin', data: { path } })];
+          lines.forEach(([body, offsets], index) => {
+            const full = body.replace(/[\r\n]/g, ' ') + terminator;
+            const bytes = Buffer.byteLength(full);
+            const sorted = offsets.map((offset) => offset % (bytes + 1)).sort((a, b) => a - b);
+            const submatches = [];
+            for (let i = 0; i + 1 < sorted.length; i += 2) {
+              submatches.push({ match: { text: '' }, start: sorted[i], end: sorted[i + 1] });
+            }
+            const data = {
+              path,
+              lines: { text: full },
+              line_number: index + 1,
+              absolute_offset: 0,
+            };
+            rg.push(JSON.stringify({ type: 'match', data: { ...data, submatches } }));
+          });
+          rg.push(JSON.stringify({ type: 'end', data: { path } }));
+          const plain = parse([Buffer.from(`${rg.join('\n')}\n`)], 0).results;
+          const slow = parse([Buffer.from(`${rg.map(decoded).join('\n')}\n`)], 0).results;
+          expect(plain).toEqual(slow);
+        },
+      ),
+    );
+  });
+
   it('skips a line longer than the cap without buffering it, and goes on', () => {
     const skipped: string[] = [];
     const results: SearchMatch[] = [];
     const parser = createRipgrepOutput({
       contextLines: 0,
       maxLineBytes: 100,
-      onResult: (r) => results.push(r),
+      onResult: (_file, json) => results.push(JSON.parse(json) as SearchMatch),
       onSkippedLine: (reason) => skipped.push(reason),
     });
     const match = (text: string) =>

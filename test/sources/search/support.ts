@@ -24,7 +24,7 @@ export async function runEngine(
       maxFileSize,
       enoughResults: params.maxResults ?? 1_000_000,
     },
-    { onResults: (batch) => results.push(...batch) },
+    { onResults: (batch) => results.push(...batch.map((json) => JSON.parse(json) as SearchMatch)) },
   );
   const outcome = await run.finished;
   return { results: sortResults(results), outcome };
