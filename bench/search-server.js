@@ -2,11 +2,12 @@
 /**
  * One sidecar under test for bench/search.js, in its own process as `npx sidecar serve` runs,
  * so its clients' work (the benchmark parsing the results) does not share its thread. Sources
- * by kind: `rg` (files and search, ripgrep engine), `rg-counting` (search alone, ripgrep) or
- * `builtin` (search alone, built-in engine). Tells the parent `{ wsUrl, token }` over IPC once
+ * by kind: `auto` (files and search, as `npx sidecar serve` runs them), `rg` (files and search,
+ * ripgrep engine), `rg-counting` (search alone, ripgrep) or `builtin` (search alone, built-in
+ * engine). Tells the parent `{ wsUrl, token }` over IPC once
  * it listens; closes on `close` or when the parent goes.
  *
- *   node bench/search-server.js <root> <rg|rg-counting|builtin>
+ *   node bench/search-server.js <root> <auto|rg|rg-counting|builtin>
  */
 import { createFilesSource, createSearchSource, startSidecar } from '../dist/index.js';
 
@@ -16,6 +17,7 @@ const send = /** @type {(message: unknown) => void} */ (process.send.bind(proces
 
 /** @type {Record<string, () => import('../dist/index.js').Source[]>} */
 const SOURCES = {
+  auto: () => [createFilesSource(), createSearchSource()],
   rg: () => [createFilesSource(), createSearchSource({ engine: 'ripgrep' })],
   'rg-counting': () => [createSearchSource({ engine: 'ripgrep' })],
   builtin: () => [createSearchSource({ engine: 'builtin' })],

@@ -9,14 +9,16 @@
  *     engine), in its own process as `npx sidecar serve` runs (bench/search-server.js), and a
  *     WebSocket client in this process, timed from sending `search.start` to receiving `done`. With the `files` source watching, the search source remembers how
  *     many files a search looks into, so only the first search runs `rg --files` beside `rg`;
- *   - `counting`: the same without the `files` source, so every search also counts the files
+ *   - `auto`: a sidecar as `npx sidecar serve` runs it (`files`, and `search` with engine
+ *     `auto`: the built-in engine for workspaces of at most 1,000 files, ripgrep above);
+ *   - `counting`: the same as `sidecar+rg` without the `files` source, so every search also counts the files
  *     with `rg --files`, running beside the search;
  *   - `built-in`: the same through a sidecar forced to the built-in engine (worker threads).
  *
  * Each query runs `--runs` times per target, targets taking turns, and the median is
  * reported, with the CPU the rest of the machine used meanwhile (a loaded machine slows every
- * target). Aims: sidecar+rg within 1.2× of bare rg; built-in within 3×. Results and method:
- * docs/performance.md.
+ * target). Aims: sidecar+rg within 1.2× of bare rg; auto within 1.3×; built-in within 3×.
+ * Results and method: docs/performance.md.
  *
  *   npm run build && node bench/search.js [--files 50000] [--file-bytes 10000] [--runs 5]
  *     [--corpus fresh|keep] [--json]             (--help lists every flag)
@@ -40,7 +42,7 @@ import { writeCorpus } from './lib/corpus.js';
 import { cpuSince, cpuSnapshot } from './lib/cpu.js';
 import { formatTable, median } from './lib/stats.js';
 
-const AIM = { sidecarRg: 1.2, builtin: 3 };
+const AIM = { sidecarRg: 1.2, auto: 1.3, builtin: 3 };
 const verdict = (/** @type {number} */ ratio, /** @type {number} */ aim) =>
   `${ratio <= aim ? 'meets' : 'misses'} the ${aim}× aim`;
 const MAX_FILE_SIZE = 16 * 1024 * 1024;
@@ -116,7 +118,7 @@ function cpuMsOf(pid) {
  * Starts a sidecar of `kind` in its own process (bench/search-server.js).
  *
  * @param {string} root
- * @param {'rg' | 'rg-counting' | 'builtin'} kind
+ * @param {'auto' | 'rg' | 'rg-counting' | 'builtin'} kind
  * @returns {Promise<{ wsUrl: string, token: string | null, pid: number, close(): Promise<void> }>}
  */
 async function startServer(root, kind) {
@@ -283,24 +285,25 @@ async function main() {
     await bareRipgrep(root, QUERIES[0].params);
 
     log('starting sidecars (the files source scans the corpus first)');
-    /** @param {'rg' | 'rg-counting' | 'builtin'} kind */
+    /** @param {'auto' | 'rg' | 'rg-counting' | 'builtin'} kind */
     const clientOf = async (kind) => {
       const sidecar = await startServer(root, kind);
       sidecars.push(sidecar);
       return searchClient(sidecar);
     };
-    /** @type {[SearchClient, SearchClient, SearchClient]} */
+    /** @type {[SearchClient, SearchClient, SearchClient, SearchClient]} */
     const clients = [
       await clientOf('rg'),
       await clientOf('rg-counting'),
       await clientOf('builtin'),
+      await clientOf('auto'),
     ];
     /** CPU of the benchmark's children: bare rg processes and the sidecars with theirs. */
     const childrenCpuMs = () => {
       const times = [cpuMsOf('self'), ...sidecars.map(({ pid }) => cpuMsOf(pid))];
       return times.includes(null) ? null : times.reduce((sum, ms) => (sum ?? 0) + (ms ?? 0), 0);
     };
-    const [rgClient, countingClient, builtinClient] = clients;
+    const [rgClient, countingClient, builtinClient, autoClient] = clients;
 
     /** @type {Record<string, (params: Record<string, unknown>) => Promise<{ ms: number, count: number }>>} */
     const targets = {
@@ -308,6 +311,7 @@ async function main() {
       'sidecar+rg': (params) => rgClient.search(params),
       'sidecar+rg, counting': (params) => countingClient.search(params),
       'built-in': (params) => builtinClient.search(params),
+      auto: (params) => autoClient.search(params),
     };
     const names = Object.keys(targets);
     const rows = [];
@@ -353,6 +357,8 @@ async function main() {
         countingRatio: medianOf('sidecar+rg, counting') / bare,
         builtinMs: Math.round(medianOf('built-in')),
         builtinRatio: medianOf('built-in') / bare,
+        autoMs: Math.round(medianOf('auto')),
+        autoRatio: medianOf('auto') / bare,
         otherCores: otherCores.length > 0 ? median(otherCores) : null,
       });
     }
@@ -374,6 +380,8 @@ async function main() {
         '× bare',
         'built-in ms',
         '× bare',
+        'auto ms',
+        '× bare',
         'other cores',
       ],
       rows.map((row) => [
@@ -386,6 +394,8 @@ async function main() {
         row.countingRatio.toFixed(2),
         String(row.builtinMs),
         row.builtinRatio.toFixed(2),
+        String(row.autoMs),
+        row.autoRatio.toFixed(2),
         row.otherCores === null ? 'n/a' : row.otherCores.toFixed(2),
       ]),
     );
@@ -401,7 +411,8 @@ async function main() {
         ...rows.map(
           (row) =>
             `${row.query}: sidecar+rg ${verdict(row.sidecarRgRatio, AIM.sidecarRg)} (counting: ` +
-            `${verdict(row.countingRatio, AIM.sidecarRg)}); built-in ${verdict(row.builtinRatio, AIM.builtin)}`,
+            `${verdict(row.countingRatio, AIM.sidecarRg)}); built-in ${verdict(row.builtinRatio, AIM.builtin)}; ` +
+            `auto ${verdict(row.autoRatio, AIM.auto)}`,
         ),
         '',
       ].join('\n'),

@@ -1,6 +1,7 @@
 /**
  * Which engine a sidecar searches with: ripgrep when it can run (the configured path, else `rg`
- * on PATH), otherwise the built-in one. A ripgrep is trusted only once `--version` answers.
+ * on PATH), otherwise the built-in one; under `auto`, small workspaces search with the built-in
+ * one even so (`size-aware-engine.ts`). A ripgrep is trusted only once `--version` answers.
  */
 
 import { execFile } from 'node:child_process';
@@ -10,6 +11,7 @@ import { childEnvironment } from '../../core/child-environment.js';
 import { createBuiltinEngine } from './builtin-engine.js';
 import type { SearchEngine } from './engine.js';
 import { createRipgrepEngine } from './ripgrep-engine.js';
+import { BUILTIN_UP_TO_FILES, createSizeAwareEngine } from './size-aware-engine.js';
 
 export type EngineChoice = 'auto' | 'ripgrep' | 'builtin';
 
@@ -22,6 +24,8 @@ export interface EngineSelectOptions {
   /** The PATH to look in; defaults to the process's. */
   pathEnv?: string | undefined;
   builtinWorkers?: number | undefined;
+  /** Under `auto`, workspaces of at most this many files use the built-in engine (0: never). */
+  builtinUpTo?: number | undefined;
 }
 
 export interface EngineSelection {
@@ -43,9 +47,17 @@ export async function selectEngine(options: EngineSelectOptions): Promise<Engine
     options.root,
   );
   if (found.path) {
+    const ripgrep = createRipgrepEngine(found.path);
+    const message = `ripgrep ${found.version} (${found.path})`;
+    const builtinUpTo = options.builtinUpTo ?? BUILTIN_UP_TO_FILES;
+    if (options.engine === 'ripgrep' || builtinUpTo === 0) return { engine: ripgrep, message };
     return {
-      engine: createRipgrepEngine(found.path),
-      message: `ripgrep ${found.version} (${found.path})`,
+      engine: createSizeAwareEngine(
+        ripgrep,
+        () => createBuiltinEngine(builtinOptions(options)),
+        builtinUpTo,
+      ),
+      message: `${message}; the built-in engine for workspaces of at most ${builtinUpTo} files`,
     };
   }
   if (options.engine === 'ripgrep') throw new Error(found.problem);

@@ -53,4 +53,8 @@ export interface SearchEngine {
   start(request: EngineRequest, callbacks: EngineCallbacks): EngineRun;
   /** Releases what the engine keeps between searches (warm worker threads). */
   close?(): Promise<void>;
+  /** An engine that picks another for each search (`auto`, by size) says which here. */
+  forSearch?(): SearchEngine;
+  /** How many files the workspace holds, as last learned (the files source, a whole search). */
+  noteWorkspaceFiles?(count: number): void;
 }

@@ -11,6 +11,7 @@ export const searchSettingsSchema = z
     maxResults: integerSetting(1, 20_000),
     maxFileSize: integerSetting(1, 2 ** 40),
     maxConcurrentPerClient: integerSetting(1, 100),
+    builtinUpTo: integerSetting(0, 1_000_000_000),
   })
   .partial()
   .strict();

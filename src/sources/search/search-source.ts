@@ -11,6 +11,7 @@ import type { Source, SourceContext } from '../../core/source.js';
 import type {
   EventData,
   EventName,
+  FilesReadyData,
   SearchDoneData,
   SearchEngineName,
   SearchProgressData,
@@ -24,8 +25,13 @@ import { createResultBatcher, type ResultBatcher } from './result-batcher.js';
 import { type SearchStartParams, searchCancelParams, searchStartParams } from './search-params.js';
 
 export interface SearchSourceOptions {
-  /** `auto` (default): ripgrep when it can run, else built-in. */
+  /**
+   * `auto` (default): ripgrep when it can run, else built-in; and built-in for workspaces of at
+   * most `builtinUpTo` files.
+   */
   engine?: EngineChoice;
+  /** Under `auto`, the most files a workspace searched with the built-in engine has (0: none). */
+  builtinUpTo?: number;
   /** Path to `rg` (or a command name looked up on PATH); default `rg`. */
   ripgrepPath?: string;
   /** Results a search returns when the request gives no `maxResults`. */
@@ -92,6 +98,13 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
   let stopListening: (() => void)[] = [];
   const searches = new Map<string, ActiveSearch>();
   const fileCounts = createFileCountCache();
+  let workspaceFiles: number | undefined;
+
+  /** What the engine (`auto`: by size) learns of the workspace's size, kept until it exists. */
+  function noteWorkspaceFiles(count: number): void {
+    workspaceFiles = count;
+    engine?.noteWorkspaceFiles?.(count);
+  }
 
   function emitSafely<E extends EventName<'search'>>(event: E, data: EventData<'search', E>): void {
     try {
@@ -176,12 +189,16 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
     search.run = run;
     void run.finished.then((outcome) => {
       if (outcome.countedAll) fileCounts.set(countKey, countGeneration, outcome.filesSearched);
+      const whole = params.include.length === 0 && params.exclude.length === 0;
+      if (whole && !search.truncated && !search.cancelled && !outcome.error) {
+        noteWorkspaceFiles(outcome.filesSearched);
+      }
       finish(search, outcome);
     });
   }
 
   function startSearch(params: SearchStartParams, clientId: string): { searchId: string } {
-    const current = engine;
+    const current = engine?.forSearch?.() ?? engine;
     if (!ctx || !current) throw new SidecarError('UNAVAILABLE', unavailableReason);
     const mine = [...searches.values()].filter((search) => search.clientId === clientId).length;
     if (mine >= perClient) {
@@ -267,7 +284,10 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
             if (search.clientId === clientId) cancelSearch(search.searchId);
           }
         }),
-        context.onEvent('files', () => fileCounts.invalidate()),
+        context.onEvent('files', (event) => {
+          fileCounts.invalidate();
+          if (event.event === 'ready') noteWorkspaceFiles((event.data as FilesReadyData).files);
+        }),
       ];
       try {
         const selection = await selectEngine({
@@ -276,8 +296,10 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
           ripgrepPath: options.ripgrepPath,
           pathEnv: options.pathEnv,
           builtinWorkers: options.builtinWorkers,
+          builtinUpTo: options.builtinUpTo,
         });
         engine = selection.engine;
+        if (workspaceFiles !== undefined) engine.noteWorkspaceFiles?.(workspaceFiles);
         context.log.info(`search: ${selection.message}`);
         context.setState('running', selection.message);
       } catch (error) {

@@ -19,7 +19,7 @@ describe('the dashboard in real Chromium', () => {
     expect(visibleUrl.searchParams.has('token')).toBe(false);
     expect(visibleUrl.pathname).toBe('/');
     expect(await page.evaluate(() => sessionStorage.getItem('sidecar-token'))).toBe(sidecar.token);
-    await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
+    await page.locator('#sources li[data-state="running"]', { hasText: /^files/ }).waitFor();
     await page.locator('#server-facts', { hasText: sidecar.epoch }).waitFor();
 
     await writeFile(join(sidecar.options.root, 'from-the-test.txt'), 'hello');

@@ -28,7 +28,7 @@ describe('the dashboard of `sidecar serve`, end to end', () => {
     const first = await serve(['--port', '0', '--log-level', 'warn']);
     expect(first.dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
     const { page, problems } = await open(target(first.dashboard));
-    await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
+    await page.locator('#sources li[data-state="running"]', { hasText: /^files/ }).waitFor();
 
     await writeFile(join(first.root, 'before.txt'), 'one haystack, one needle\n');
     await page.locator('#log-rows .log-row', { hasText: 'before.txt' }).waitFor();
@@ -54,7 +54,7 @@ describe('the dashboard of `sidecar serve`, end to end', () => {
     );
     expect(second.dashboard).toBe(first.dashboard);
     await connectionState(page, 'connected');
-    await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
+    await page.locator('#sources li[data-state="running"]', { hasText: /^files/ }).waitFor();
     await writeFile(join(first.root, 'after.txt'), 'two');
     await page.locator('#log-rows .log-row', { hasText: 'after.txt' }).waitFor();
 

@@ -132,7 +132,7 @@ describe('the DevTools extension in real Chromium', () => {
       const { page, problems } = await browser.open(panelUrl());
       await connected(page);
       await page.locator('#pairing-notice', { hasText: `Paired with ${sidecar.wsUrl}` }).waitFor();
-      await page.locator('#sources li[data-state="running"]', { hasText: 'files' }).waitFor();
+      await page.locator('#sources li[data-state="running"]', { hasText: /^files/ }).waitFor();
 
       await writeFile(join(sidecar.options.root, 'written-by-the-test.txt'), 'hello');
       const row = page.locator('#log-rows .log-row', { hasText: 'written-by-the-test.txt' });

@@ -201,6 +201,36 @@ describe('the search channel end to end', () => {
     expect(after).toMatchObject({ filesSearched: first.filesSearched + 1, count: first.count + 1 });
   });
 
+  it('under auto, searches a small workspace with the built-in engine once its size is known', async () => {
+    const { sidecar } = await searchWorkspace();
+    const { start, done, resultsOf } = await searchClient(sidecar);
+    // Nothing has counted the workspace yet: ripgrep, whose search counts it (6 files).
+    const first = await start({ query: 'todo' });
+    expect(await done(first)).toMatchObject({ engine: 'ripgrep', filesSearched: 6 });
+    const second = await start({ query: 'todo' });
+    expect(await done(second)).toMatchObject({ engine: 'builtin', count: 3, filesSearched: 6 });
+    expect(sortResults(resultsOf(second))).toEqual(sortResults(resultsOf(first)));
+  });
+
+  it('under auto, keeps ripgrep for a workspace of more than builtinUpTo files', async () => {
+    const { sidecar } = await searchWorkspace({ builtinUpTo: 5 });
+    const { start, done } = await searchClient(sidecar);
+    for (let i = 0; i < 2; i++) {
+      expect(await done(await start({ query: 'todo' }))).toMatchObject({ engine: 'ripgrep' });
+    }
+  });
+
+  it("under auto, learns the workspace's size from the files source's scan", async () => {
+    const { sidecar } = await searchWorkspace({}, { watchFiles: true });
+    const { start, done } = await searchClient(sidecar);
+    // Searches with globs never tell the size: only the files source's `ready` can.
+    await waitFor(
+      async () =>
+        (await done(await start({ query: 'todo', include: ['src/**'] }))).engine === 'builtin',
+      { message: 'the built-in engine' },
+    );
+  });
+
   it('stops at maxResults with truncated: true', async () => {
     const { sidecar } = await searchWorkspace();
     const { start, done, resultsOf } = await searchClient(sidecar);

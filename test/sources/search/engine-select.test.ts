@@ -33,7 +33,19 @@ describe('choosing the search engine', () => {
     });
     const selection = await selectEngine({ engine: 'auto', root, pathEnv: join(dir, 'bin') });
     expect(selection.engine.name).toBe('ripgrep');
-    expect(selection.message).toMatch(/^ripgrep \d+\.\d+\.\d+ \(/);
+    expect(selection.message).toMatch(
+      /^ripgrep \d+\.\d+\.\d+ \(.*\); the built-in engine for workspaces of at most 1000 files$/,
+    );
+    // Until the workspace's size is known, and for a big one, ripgrep; for a small one, built-in.
+    expect(selection.engine.forSearch?.().name).toBe('ripgrep');
+    selection.engine.noteWorkspaceFiles?.(1001);
+    expect(selection.engine.forSearch?.().name).toBe('ripgrep');
+    selection.engine.noteWorkspaceFiles?.(1000);
+    expect(selection.engine.forSearch?.().name).toBe('builtin');
+    await selection.engine.close?.();
+    const forced = await selectEngine({ engine: 'ripgrep', root, pathEnv: join(dir, 'bin') });
+    forced.engine.noteWorkspaceFiles?.(1);
+    expect(forced.engine.forSearch?.().name ?? forced.engine.name).toBe('ripgrep');
   });
 
   it('falls back to the built-in engine without rg, and says why', async () => {
