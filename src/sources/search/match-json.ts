@@ -1,7 +1,7 @@
 /**
  * Results travel from an engine to the `results` event as JSON text, one per result: a batch
- * is joined, never encoded again, and a match that ripgrep found on a plain ASCII line is
- * written straight from rg's already-escaped text, without ever being an object here.
+ * is joined, never encoded again, and a match that ripgrep found is written straight from rg's
+ * already-escaped text, without ever being an object here.
  */
 
 import { asJsonText, type JsonText, toJsonText } from '../../core/json-text.js';
@@ -13,8 +13,9 @@ export type EncodedMatch = JsonText<SearchMatch>;
 export const encodeMatch = (match: SearchMatch): EncodedMatch => toJsonText(match);
 
 /**
- * The result `buildResult` gives for a line of at most MAX_LINE_TEXT characters that needs no
- * display mapping (ASCII), from its JSON-escaped text and its kept ranges (at least one).
+ * The result `buildResult` gives for a line of at most MAX_LINE_TEXT characters that rg sent as
+ * text (valid UTF-8: nothing to show as U+FFFD), from its JSON-escaped text and its kept ranges
+ * (at least one).
  */
 export function encodePlainMatch(
   fileJson: string,

@@ -30,7 +30,7 @@ export interface SearchSourceOptions {
    * most `builtinUpTo` files.
    */
   engine?: EngineChoice;
-  /** Under `auto`, the most files a workspace searched with the built-in engine has (0: none). */
+  /** Under `auto`, workspaces of at most this many files use the built-in engine (0: never). */
   builtinUpTo?: number;
   /** Path to `rg` (or a command name looked up on PATH); default `rg`. */
   ripgrepPath?: string;
@@ -107,8 +107,13 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
   }
 
   function emitSafely<E extends EventName<'search'>>(event: E, data: EventData<'search', E>): void {
+    sendSafely(event, () => ctx?.emit(event, data));
+  }
+
+  /** A search's events must not throw into the engine that produced them. */
+  function sendSafely(event: string, send: () => void): void {
     try {
-      ctx?.emit(event, data);
+      send();
     } catch (error) {
       ctx?.log.error(`search: could not emit ${event}`, error);
     }
@@ -235,13 +240,10 @@ export function createSearchSource(options: SearchSourceOptions = {}): SearchSou
       finished,
       markFinished,
       batcher: createResultBatcher({
-        emit: (results) => {
-          try {
-            ctx?.emitJson('results', encodeResults(searchId, params.query, results));
-          } catch (error) {
-            ctx?.log.error('search: could not emit results', error);
-          }
-        },
+        emit: (results) =>
+          sendSafely('results', () =>
+            ctx?.emitJson('results', encodeResults(searchId, params.query, results)),
+          ),
       }),
     };
     searches.set(searchId, search);
