@@ -7,12 +7,13 @@
  *     output read and thrown away — the floor;
  *   - `sidecar+rg`: a real sidecar with the default sources (`files` and `search`, ripgrep
  *     engine), in its own process as `npx sidecar serve` runs (bench/search-server.js), and a
- *     WebSocket client in this process, timed from sending `search.start` to receiving `done`. With the `files` source watching, the search source remembers how
- *     many files a search looks into, so only the first search runs `rg --files` beside `rg`;
+ *     WebSocket client in this process, timed from sending `search.start` to receiving
+ *     `done`. With the `files` source watching, the search source remembers how many files a
+ *     search looks into, so only the first search runs `rg --files` beside `rg`;
  *   - `auto`: a sidecar as `npx sidecar serve` runs it (`files`, and `search` with engine
  *     `auto`: the built-in engine for workspaces of at most 1,000 files, ripgrep above);
- *   - `counting`: the same as `sidecar+rg` without the `files` source, so every search also counts the files
- *     with `rg --files`, running beside the search;
+ *   - `counting`: the same as `sidecar+rg` without the `files` source, so every search also
+ *     counts the files with `rg --files`, running beside the search;
  *   - `built-in`: the same through a sidecar forced to the built-in engine (worker threads).
  *
  * Each query runs `--runs` times per target, targets taking turns, and the median is
