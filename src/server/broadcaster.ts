@@ -154,27 +154,42 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
     // Serialized before anything else: data that cannot be serialized throws here, before it
     // takes a seq or creates a channel, so seqs stay contiguous whatever a producer sends.
     const serialized = serializeEventData(data);
-    return broadcast(channel, event, serialized, () => data);
+    const state = stateOf(channel);
+    const seq = broadcast(state, channel, event, serialized);
+    notify(state, channel, event, data, seq);
+    return seq;
   }
 
   function emitJson(channel: Channel, event: string, json: string): number {
-    return broadcast(channel, event, json, () => JSON.parse(json));
+    const state = stateOf(channel);
+    const seq = broadcast(state, channel, event, json);
+    // Parsed only for in-process listeners, and only when the channel has some.
+    if (state.listeners.size > 0) notify(state, channel, event, JSON.parse(json), seq);
+    return seq;
   }
 
+  /** Numbers the event, keeps its frame and hands it to every broadcast listener; its seq. */
   function broadcast(
+    state: ChannelState,
     channel: Channel,
     event: string,
     serialized: string | undefined,
-    dataOf: () => unknown,
   ): number {
-    const state = stateOf(channel);
     const seq = ++state.seq;
     // Serialized once; every subscriber and every replay sends these same bytes.
     const frame = eventFrame(channel, event, serialized, seq, now());
     state.history.push({ seq, frame });
     for (const listener of broadcastListeners) listener(channel, frame);
-    if (state.listeners.size === 0) return seq;
-    const data = dataOf();
+    return seq;
+  }
+
+  function notify(
+    state: ChannelState,
+    channel: Channel,
+    event: string,
+    data: unknown,
+    seq: number,
+  ): void {
     for (const listener of state.listeners) {
       try {
         listener({ channel, event, data, seq });
@@ -182,7 +197,6 @@ export function createBroadcaster(options: BroadcasterOptions): EventBroadcaster
         // A faulty in-process listener must not stop the broadcast.
       }
     }
-    return seq;
   }
 
   function snapshot(channel: Channel): SnapshotMessage | undefined {

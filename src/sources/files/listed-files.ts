@@ -1,8 +1,8 @@
 /**
  * The files the native engine found by listing a new folder itself, with their stamp (size and
- * modification time) then. @parcel/watcher reports most of them again as created (those written once its watch of
- * the folder was on): such a `create` is the same file again, a `change` at most, never a
- * second `add`.
+ * modification time) then. @parcel/watcher reports most of them again as created (those
+ * written once its watch of the folder was on): such a `create` is the same file again, a
+ * `change` at most, never a second `add`.
  *
  * Bounded: the watcher reports a listed file soon or never (it was written before the watch
  * began), so past a limit the oldest are dropped; the engine then errs on the side of a `change`.
