@@ -97,7 +97,7 @@ const SERVER_SCRIPT = new URL('./search-server.js', import.meta.url);
 /**
  * CPU time, in milliseconds, from `/proc/<pid>/stat` (Linux; null elsewhere): the process's
  * finished children (`self`: the bare rg processes), or a sidecar's own time and its finished
- * children's (its rg processes).
+ * children's, with its live children's (its spawner process, which starts its rg processes).
  *
  * @param {number | 'self'} pid
  * @returns {number | null}
@@ -111,9 +111,23 @@ function cpuMsOf(pid) {
       .map(Number);
     // utime, stime, cutime and cstime are fields 14 to 17, in ticks of 10 ms.
     const [utime = 0, stime = 0, cutime = 0, cstime = 0] = fields.slice(11, 15);
-    return (pid === 'self' ? cutime + cstime : utime + stime + cutime + cstime) * 10;
+    if (pid === 'self') return (cutime + cstime) * 10;
+    return (
+      (utime + stime + cutime + cstime) * 10 +
+      liveChildren(pid).reduce((sum, child) => sum + (cpuMsOf(child) ?? 0), 0)
+    );
   } catch {
     return null;
+  }
+}
+
+/** @param {number} pid @returns {number[]} */
+function liveChildren(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text === '' ? [] : text.split(' ').map(Number);
+  } catch {
+    return [];
   }
 }
 
@@ -195,6 +209,9 @@ function bareRipgrep(root, raw) {
   });
 }
 
+/** How a frame of search results starts (the broadcaster's field order). */
+const RESULTS_PREFIX = Buffer.from('{"type":"event","channel":"search","event":"results"');
+
 /**
  * A WebSocket client subscribed to `search`; `search(params)` resolves with the time from
  * sending `search.start` to receiving its `done`, and `done.count`.
@@ -208,6 +225,9 @@ async function searchClient(sidecar) {
   /** @type {Map<string, (message: any) => void>} */
   const waiting = new Map();
   socket.on('message', (/** @type {Buffer} */ frame) => {
+    // Results are read and thrown away, as bare rg's output is: this client's parsing would
+    // take CPU from rg and the sidecar on a small machine, and it is not the sidecar's work.
+    if (frame.subarray(0, RESULTS_PREFIX.length).equals(RESULTS_PREFIX)) return;
     const message = JSON.parse(frame.toString());
     const key =
       message.type === 'response'

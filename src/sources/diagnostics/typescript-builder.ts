@@ -6,8 +6,9 @@
  */
 
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledScript } from '../../core/compiled-script.js';
 import type { FileEventKind } from '../../protocol/index.js';
 import { createRestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
 import type { SettleTracker } from './settle-tracker.js';
@@ -19,16 +20,8 @@ import type {
 } from './typescript-builder-worker.js';
 import type { WorkspacePaths } from './workspace-paths.js';
 
-/**
- * The worker script. Compiled, it sits beside this file; when this file runs from `src` (the
- * tests), the worker comes from the build in `dist`, since a worker thread cannot load
- * TypeScript.
- */
-const WORKER_FILE = import.meta.url.endsWith('.ts')
-  ? fileURLToPath(
-      new URL('../../../dist/sources/diagnostics/typescript-builder-worker.js', import.meta.url),
-    )
-  : fileURLToPath(new URL('./typescript-builder-worker.js', import.meta.url));
+/** The worker script (from `dist` when this runs from `src`). */
+const WORKER_FILE = compiledScript(import.meta.url, './typescript-builder-worker.js');
 
 /**
  * The worker's young generation, smaller than V8's default: the check's short-lived objects are

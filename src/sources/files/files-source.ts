@@ -9,8 +9,8 @@
  */
 
 import { relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledScript } from '../../core/compiled-script.js';
 import type { Source, SourceContext } from '../../core/source.js';
 import { FILES_DEFAULTS, type FilesSettings } from './files-settings.js';
 import type { WatchEngineFactory, WatchProblem } from './watch-engine.js';
@@ -35,14 +35,8 @@ const MAX_REPORTED_PROBLEMS = 20;
 /** How long a stopping worker may take to close its watcher before it is terminated. */
 const STOP_GRACE_MS = 5000;
 
-/**
- * The worker script. Compiled, it sits beside this file; when this file runs from `src` (the
- * tests), the worker comes from the build in `dist`, since a worker thread cannot load
- * TypeScript.
- */
-const WORKER_FILE = import.meta.url.endsWith('.ts')
-  ? fileURLToPath(new URL('../../../dist/sources/files/watcher-worker.js', import.meta.url))
-  : fileURLToPath(new URL('./watcher-worker.js', import.meta.url));
+/** The worker script (from `dist` when this runs from `src`). */
+const WORKER_FILE = compiledScript(import.meta.url, './watcher-worker.js');
 
 /** Where one `start()`'s watcher runs; `stop()` ends it. */
 interface WatcherHost {

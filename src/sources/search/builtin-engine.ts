@@ -5,7 +5,7 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { compiledScript } from '../../core/compiled-script.js';
 import type { WorkerInput, WorkerMessage } from './builtin-worker.js';
 import type { EngineOutcome, SearchEngine } from './engine.js';
 import { createWorkerPool } from './worker-pool.js';
@@ -15,14 +15,8 @@ export interface BuiltinEngineOptions {
   workers?: number;
 }
 
-/**
- * The worker script. Compiled, it sits beside this file; when this file runs from `src` (the
- * tests), the worker comes from the build in `dist`, since a worker thread cannot load
- * TypeScript.
- */
-const WORKER_FILE = import.meta.url.endsWith('.ts')
-  ? fileURLToPath(new URL('../../../dist/sources/search/builtin-worker.js', import.meta.url))
-  : fileURLToPath(new URL('./builtin-worker.js', import.meta.url));
+/** The worker script (from `dist` when this runs from `src`). */
+const WORKER_FILE = compiledScript(import.meta.url, './builtin-worker.js');
 
 export function createBuiltinEngine(options: BuiltinEngineOptions = {}): SearchEngine {
   const workerCount = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));

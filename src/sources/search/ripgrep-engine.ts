@@ -10,14 +10,11 @@
  * files searched, `.git` and `node_modules` never.
  */
 
-import { type Child, spawnChild } from '../../core/child-process.js';
+import { createSpawner, type Spawner, type ToolRun } from '../../core/spawner.js';
 import { createIgnoreFilter } from '../files/gitignore.js';
 import type { EngineOutcome, EngineRequest, EngineRun, SearchEngine } from './engine.js';
 import type { EncodedMatch } from './match-json.js';
 import { createRipgrepOutput } from './ripgrep-output.js';
-
-/** rg's stderr kept for error messages. */
-const MAX_STDERR = 16 * 1024;
 
 /** The file type that carries a search's include globs (see `includesAsType`). */
 const INCLUDE_TYPE = 'sidecarinclude';
@@ -68,8 +65,11 @@ export function ripgrepArgs(request: EngineRequest, mode: 'search' | 'files'): s
 }
 
 export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
+  // Each search starts one or two rg processes: from a small helper, not the whole server.
+  const spawner = createSpawner();
   return {
     name: 'ripgrep',
+    close: () => spawner.close(),
     start(request, { onResults, onWarning }) {
       // rg's --glob whitelists override .gitignore; we do not let an include bring back an
       // ignored file, so with includes on paths every path is checked against the ignore rules.
@@ -89,13 +89,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         return lastVerdict;
       };
 
-      const searchChild = spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'search'), request.root);
-      const counting = request.knownFileCount === undefined;
-      const countChild = counting
-        ? spawnRipgrep(ripgrepPath, ripgrepArgs(request, 'files'), request.root)
-        : null;
       let stopped = false;
-
       let batch: EncodedMatch[] = [];
       const output = createRipgrepOutput({
         contextLines: request.contextLines,
@@ -104,7 +98,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         },
         onSkippedLine: (reason) => onWarning?.(`skipped rg output: ${reason}`),
       });
-      searchChild.child.process.stdout.on('data', (chunk: Buffer) => {
+      const onSearchOutput = (chunk: Buffer) => {
         if (stopped) return;
         output.push(chunk);
         if (batch.length > 0) {
@@ -112,11 +106,13 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
           batch = [];
           onResults(ready);
         }
-      });
+      };
+      const search = runRipgrep(spawner, ripgrepPath, request, 'search', onSearchOutput);
 
       let filesListed = 0;
       let pathTail = '';
-      countChild?.child.process.stdout.on('data', (chunk: Buffer) => {
+      const counting = request.knownFileCount === undefined;
+      const onFilesListed = (chunk: Buffer) => {
         if (!ignoreFilter) {
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) filesListed++;
           return;
@@ -126,10 +122,13 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         for (const line of lines) {
           if (!isIgnored(line.replace(/^\.\//, ''))) filesListed++;
         }
-      });
+      };
+      const count = counting
+        ? runRipgrep(spawner, ripgrepPath, request, 'files', onFilesListed)
+        : null;
 
-      const finished = Promise.all([searchChild.exited, countChild?.exited]).then(
-        ([search, count]): EngineOutcome => {
+      const finished = Promise.all([search.exited, count?.exited]).then(
+        ([searched, counted]): EngineOutcome => {
           if (!stopped) {
             output.end();
             if (batch.length > 0) onResults(batch);
@@ -137,14 +136,14 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
           batch = [];
           const error = stopped
             ? undefined
-            : (search.error ??
+            : (searched.error ??
               (output.sawSummary
                 ? undefined
-                : errorText(search.stderr) || `rg exited with ${search.code}`) ??
-              count?.error);
+                : errorText(searched.stderr) || `rg exited with ${searched.code}`) ??
+              counted?.error);
           if (!counting)
             return { filesSearched: request.knownFileCount!, ...(error ? { error } : {}) };
-          const countedAll = !stopped && !count?.error && count?.code === 0;
+          const countedAll = !stopped && !counted?.error && counted?.code === 0;
           return { filesSearched: filesListed, countedAll, ...(error ? { error } : {}) };
         },
       );
@@ -153,12 +152,11 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
         finished,
         stop() {
           stopped = true;
-          searchChild.child.signal('SIGKILL');
-          countChild?.child.signal('SIGKILL');
+          search.kill();
+          count?.kill();
         },
         get pid() {
-          const child = searchChild.child.process;
-          return child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+          return search.pid;
         },
       };
       return run;
@@ -166,32 +164,31 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
   };
 }
 
-interface SpawnedRipgrep {
-  child: Child;
-  /** Settles when the process is gone and its pipes are closed. */
-  exited: Promise<{ code: number | null; stderr: string; error?: string }>;
-}
-
-function spawnRipgrep(path: string, args: string[], cwd: string): SpawnedRipgrep {
-  // No process group of its own: rg starts no processes, so stopping rg stops the search.
-  const started = spawnChild({ command: path, args, cwd, processGroup: false });
-  const child = started.process;
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
+/** Runs rg; an error says that rg, at `path`, could not run. */
+function runRipgrep(
+  spawner: Spawner,
+  path: string,
+  request: EngineRequest,
+  mode: 'search' | 'files',
+  onStdout: (chunk: Buffer) => void,
+): ToolRun {
+  const run = spawner.run({
+    command: path,
+    args: ripgrepArgs(request, mode),
+    cwd: request.root,
+    onStdout,
   });
-  const exited = new Promise<{ code: number | null; stderr: string; error?: string }>((resolve) => {
-    let spawnError: string | undefined;
-    child.once('error', (error) => {
-      spawnError = `cannot run ripgrep (${path}): ${error.message}`;
-      // 'close' may not follow a failed spawn.
-      if (child.pid === undefined) resolve({ code: null, stderr, error: spawnError });
-    });
-    child.once('close', (code) =>
-      resolve(spawnError ? { code, stderr, error: spawnError } : { code, stderr }),
-    );
-  });
-  return { child: started, exited };
+  return {
+    kill: () => run.kill(),
+    get pid() {
+      return run.pid;
+    },
+    exited: run.exited.then((exit) =>
+      exit.error === undefined
+        ? exit
+        : { ...exit, error: `cannot run ripgrep (${path}): ${exit.error}` },
+    ),
+  };
 }
 
 /** rg's error text on one line (its regex errors span several). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type {
@@ -15,6 +16,7 @@ import {
   type SearchSourceOptions,
 } from '../../../src/sources/search/index.js';
 import { sortResults, writeTree } from '../../sources/search/support.js';
+import { isProcessGone } from '../../support/processes.js';
 import { makeTempDir, rawClient, startTestSidecar, waitFor } from '../../support/server.js';
 
 let cleanups: (() => Promise<void>)[] = [];
@@ -93,13 +95,10 @@ async function searchClient(sidecar: Parameters<typeof rawClient>[0]) {
 
 const codeOf = (message: ServerMessage) => (message as { error?: { code: string } }).error?.code;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The parent of a process, from `/proc/<pid>/stat` ("pid (comm) state ppid …"). */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 describe('the search channel end to end', () => {
@@ -245,16 +244,26 @@ describe('the search channel end to end', () => {
   it('cancels a running ripgrep: the process is gone and done says cancelled', async () => {
     const { sidecar, source } = await searchWorkspace();
     const { request, start, done } = await searchClient(sidecar);
-    const searchId = await start({ query: 'a', include: ['busy/**'] });
-    const pid = (await waitFor(() => (source as SearchSource).running()[0]?.pid, {
-      message: 'rg pid',
-    })) as number;
-    expect(isAlive(pid)).toBe(true);
-    expect((await request('search.cancel', { searchId })).result).toEqual({ cancelled: true });
-    expect(await done(searchId)).toMatchObject({ cancelled: true, truncated: false });
-    await waitFor(() => !isAlive(pid), { message: 'rg to exit' });
-    expect((source as SearchSource).running()).toEqual([]);
-    expect((await request('search.cancel', { searchId })).result).toEqual({ cancelled: false });
+    /** Starts a long search, cancels it; the pid of the process that had started its rg. */
+    const cancelOne = async () => {
+      const searchId = await start({ query: 'a', include: ['busy/**'] });
+      const pid = (await waitFor(() => (source as SearchSource).running()[0]?.pid, {
+        message: 'rg pid',
+      })) as number;
+      expect(isProcessGone(pid)).toBe(false);
+      const parent = parentOf(pid);
+      expect((await request('search.cancel', { searchId })).result).toEqual({ cancelled: true });
+      expect(await done(searchId)).toMatchObject({ cancelled: true, truncated: false });
+      await waitFor(() => isProcessGone(pid), { message: 'rg to exit' });
+      expect((source as SearchSource).running()).toEqual([]);
+      expect((await request('search.cancel', { searchId })).result).toEqual({ cancelled: false });
+      return parent;
+    };
+    // The first search starts rg itself; later ones, from the spawner's small process.
+    expect(await cancelOne()).toBe(process.pid);
+    await waitFor(async () => (await cancelOne()) !== process.pid, {
+      message: 'rg started by the spawner process',
+    });
   });
 
   it('cancels a built-in search stuck in a slow regex, and the server answers meanwhile', async () => {
