@@ -18,7 +18,8 @@ if (!socketPath || !process.send) {
 }
 
 const running = new Map<string, ChildProcess>();
-/** Runs killed before their tool started. */
+/** Runs asked for whose tool has not started yet, and those of them killed meanwhile. */
+const starting = new Set<string>();
 const killedEarly = new Set<string>();
 
 const reply = (message: SpawnerReply) => {
@@ -32,7 +33,7 @@ process.on('message', (message: SpawnerRequest) => {
   if (message.type === 'kill') {
     const child = running.get(message.id);
     if (child) child.kill('SIGKILL');
-    else killedEarly.add(message.id);
+    else if (starting.has(message.id)) killedEarly.add(message.id);
     return;
   }
   start(message);
@@ -46,16 +47,26 @@ process.on('disconnect', () => {
 });
 
 function start({ id, command, args, cwd }: Extract<SpawnerRequest, { type: 'start' }>): void {
-  const fail = (error: string) => reply({ type: 'exited', id, code: null, stderr: '', error });
+  starting.add(id);
+  const fail = (error: string) => {
+    if (!starting.delete(id)) return;
+    killedEarly.delete(id);
+    reply({ type: 'exited', id, code: null, stderr: '', error });
+  };
   const socket = connect(socketPath!);
   socket.once('error', (error) => fail(`the spawner cannot reach the sidecar: ${error.message}`));
   socket.once('connect', () => {
     // The id first, written before the tool can write anything after it.
     socket.write(`${id}\n`, (error) => {
-      if (error || killedEarly.delete(id)) {
+      if (error) {
         socket.destroy();
-        if (error) fail(`the spawner cannot reach the sidecar: ${error.message}`);
-        else reply({ type: 'exited', id, code: null, signal: 'SIGKILL', stderr: '' });
+        fail(`the spawner cannot reach the sidecar: ${error.message}`);
+        return;
+      }
+      if (!starting.delete(id)) return; // failed meanwhile
+      if (killedEarly.delete(id)) {
+        socket.destroy();
+        reply({ type: 'exited', id, code: null, signal: 'SIGKILL', stderr: '' });
         return;
       }
       run(id, command, args, cwd, socket);

@@ -1,7 +1,8 @@
 /**
- * Lands a write in chokidar's gap on purpose: `fs.watch` (the one chokidar imports, patched and
- * synced into ES module imports) runs a callback just before the first watch of a folder
- * begins, which is after chokidar has read that folder.
+ * Puts chokidar's gaps on purpose, through `fs.watch` (the one chokidar imports, patched and
+ * synced into ES module imports): a write landing just before the first watch of a folder
+ * begins, which is after chokidar has read that folder; or every event of a folder's watch
+ * lost, as when inotify's queue overflows.
  */
 
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -18,6 +19,19 @@ export function beforeFirstWatchOf(folder: string, beforeWatch: () => void): voi
       beforeWatch();
     }
     return (realWatch as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.watch;
+  syncBuiltinESMExports();
+}
+
+/** Drops every event of the watches of `folder` (absolute) begun from now on. */
+export function dropEventsOf(folder: string): void {
+  fs.watch = ((path: string, ...rest: unknown[]) => {
+    const watcher = (realWatch as (...args: unknown[]) => import('node:fs').FSWatcher)(
+      path,
+      ...rest,
+    );
+    if (path === folder) watcher.removeAllListeners('change');
+    return watcher;
   }) as typeof fs.watch;
   syncBuiltinESMExports();
 }

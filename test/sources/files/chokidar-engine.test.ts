@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FileEventKind } from '../../../src/protocol/index.js';
-import { createChokidarEngine } from '../../../src/sources/files/chokidar-engine.js';
+import {
+  createChokidarEngine,
+  REREAD_AFTER_EVENTS,
+} from '../../../src/sources/files/chokidar-engine.js';
 import type { WatchEngine } from '../../../src/sources/files/watch-engine.js';
 import { waitFor } from '../../support/server.js';
-import { beforeFirstWatchOf, restoreFsWatch } from '../../support/watch-gap.js';
+import { beforeFirstWatchOf, dropEventsOf, restoreFsWatch } from '../../support/watch-gap.js';
 
 let engine: WatchEngine | null = null;
 let root: string | null = null;
@@ -20,8 +23,9 @@ afterEach(async () => {
   root = null;
 });
 
-async function startEngine() {
+async function startEngine(prepare?: (root: string) => void) {
   root = await mkdtemp(join(tmpdir(), 'sidecar-chokidar-'));
+  prepare?.(root);
   const events: [FileEventKind, string][] = [];
   const problems: unknown[] = [];
   const base = root;
@@ -90,5 +94,31 @@ describe('chokidar engine', () => {
     expect(watched.count('add', 'made/sub/a.txt')).toBe(1);
     expect(watched.count('add', 'made/b.txt')).toBe(1);
     expect(watched.count('addDir', 'made/sub')).toBe(1);
+  });
+
+  it('after a burst of events, finds the files whose events were lost', async () => {
+    const watched = await startEngine((base) => {
+      mkdirSync(join(base, 'busy'));
+      mkdirSync(join(base, 'lost'));
+      // Every event of lost/'s watch goes missing, as past a full inotify queue.
+      dropEventsOf(join(base, 'lost'));
+    });
+    for (const name of ['one.txt', 'two.txt'])
+      writeFileSync(join(watched.root, 'lost', name), name);
+    const burst = REREAD_AFTER_EVENTS + 100;
+    for (let i = 0; i < burst; i++) writeFileSync(join(watched.root, 'busy', `f${i}.txt`), `${i}`);
+
+    await waitFor(
+      () => watched.count('add', 'lost/one.txt') > 0 && watched.count('add', 'lost/two.txt') > 0,
+      { timeoutMs: 30_000, message: 'the adds of the files whose events were lost' },
+    );
+    await waitFor(() => watched.events.filter(([kind]) => kind === 'add').length >= burst + 2, {
+      timeoutMs: 30_000,
+      message: 'the adds of the burst',
+    });
+    // Read again, not reported again.
+    const adds = watched.events.filter(([kind]) => kind === 'add').map(([, path]) => path);
+    expect(new Set(adds).size).toBe(adds.length);
+    expect(watched.problems).toEqual([]);
   });
 });
