@@ -22,23 +22,26 @@
  * Results and method: docs/performance.md.
  *
  *   npm run build && node bench/search.js [--files 50000] [--file-bytes 10000] [--runs 5]
- *     [--corpus fresh|keep] [--json]             (--help lists every flag)
+ *     [--corpus fresh|keep] [--root DIR] [--json]             (--help lists every flag)
+ *
+ * `--root DIR` searches a tree of one's own (a clone of a real repository) instead of the
+ * generated corpus, with queries any code base answers (`TODO`, `import`, a regex, globs).
  *
  * `--corpus keep` leaves the corpus in the temp folder and reuses it next time (generating it
  * takes about a minute); `fresh` (the default) generates it and deletes it afterwards.
  */
 import { fork, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { planQuery } from '../dist/sources/search/query-plan.js';
 import { ripgrepArgs } from '../dist/sources/search/ripgrep-engine.js';
 import { searchStartParams } from '../dist/sources/search/search-params.js';
 import { withTimeout } from './lib/async.js';
-import { environment, helpText, parseFlags, runBenchmark } from './lib/cli.js';
+import { environment, helpText, parseFlags, runBenchmark, UsageError } from './lib/cli.js';
 import { writeCorpus } from './lib/corpus.js';
 import { cpuSince, cpuSnapshot } from './lib/cpu.js';
 import { formatTable, median } from './lib/stats.js';
@@ -68,6 +71,13 @@ const CHOICES = {
   },
 };
 
+const TEXTS = {
+  root: {
+    description: 'search this tree (a real repository) instead of a generated corpus',
+    placeholder: 'DIR',
+  },
+};
+
 /** @typedef {{ label: string, params: Record<string, unknown> }} Query */
 
 /**
@@ -89,6 +99,20 @@ const QUERIES = [
   {
     label: 'literal, include and exclude globs',
     params: { query: 'todo', include: ['*.ts', '*.md'], exclude: ['p1*/'] },
+  },
+];
+
+/**
+ * Queries for a real code base (`--root`): few results, many, a regex, and globs.
+ * @type {[Query, ...Query[]]}
+ */
+const CODE_QUERIES = [
+  { label: 'TODO', params: { query: 'TODO', caseSensitive: true } },
+  { label: 'import', params: { query: 'import', caseSensitive: true } },
+  { label: 'regex function \\w+\\(', params: { query: 'function \\w+\\(', regex: true } },
+  {
+    label: 'export, in *.ts, not **/test/**',
+    params: { query: 'export', caseSensitive: true, include: ['*.ts'], exclude: ['**/test/**'] },
   },
 ];
 
@@ -174,6 +198,44 @@ async function prepareCorpus(dir, files, fileBytes) {
 }
 
 /**
+ * What the sidecar gives its engine for a search of `raw` params in `root`.
+ *
+ * @param {string} root
+ * @param {Record<string, unknown>} raw
+ */
+function engineRequest(root, raw) {
+  const params = searchStartParams.parse(raw);
+  return {
+    root,
+    plan: planQuery(params),
+    include: params.include,
+    exclude: params.exclude,
+    contextLines: params.contextLines,
+    maxFileSize: MAX_FILE_SIZE,
+    enoughResults: 0,
+  };
+}
+
+/**
+ * How many files a search of `root` looks into (`rg --files`, as the sidecar counts them).
+ *
+ * @param {string} root
+ * @returns {Promise<number>}
+ */
+function countFiles(root) {
+  const args = ripgrepArgs(engineRequest(root, { query: 'x' }), 'files');
+  return new Promise((resolve, reject) => {
+    const child = spawn('rg', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    let files = 0;
+    child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) files++;
+    });
+    child.once('error', reject);
+    child.once('close', () => resolve(files));
+  });
+}
+
+/**
  * Runs rg as the sidecar would, reading its output; resolves with the wall time and the
  * number of matching lines.
  *
@@ -181,19 +243,7 @@ async function prepareCorpus(dir, files, fileBytes) {
  * @param {Record<string, unknown>} raw
  */
 function bareRipgrep(root, raw) {
-  const params = searchStartParams.parse(raw);
-  const args = ripgrepArgs(
-    {
-      root,
-      plan: planQuery(params),
-      include: params.include,
-      exclude: params.exclude,
-      contextLines: params.contextLines,
-      maxFileSize: MAX_FILE_SIZE,
-      enoughResults: 0,
-    },
-    'search',
-  );
+  const args = ripgrepArgs(engineRequest(root, raw), 'search');
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('rg', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -280,32 +330,52 @@ async function searchClient(sidecar) {
 
 async function main() {
   const usage = 'node bench/search.js [options]';
-  const { values, choices, json, help } = parseFlags(process.argv.slice(2), FLAGS, CHOICES);
+  const { values, choices, texts, json, help } = parseFlags(
+    process.argv.slice(2),
+    FLAGS,
+    CHOICES,
+    TEXTS,
+  );
   if (help) {
-    process.stdout.write(`${helpText(usage, FLAGS, CHOICES)}\n`);
+    process.stdout.write(`${helpText(usage, FLAGS, CHOICES, TEXTS)}\n`);
     return;
   }
   const files = values.files;
   const fileBytes = values['file-bytes'];
-  const keep = choices.corpus === 'keep';
-  const root = keep
-    ? join(tmpdir(), `sidecar-search-corpus-${files}x${fileBytes}`)
-    : await mkdtemp(join(tmpdir(), 'sidecar-search-corpus-'));
+  // Relative to where the command was typed, also through `npm run` (which sets INIT_CWD).
+  const ownTree =
+    texts.root === undefined ? null : resolvePath(process.env.INIT_CWD ?? '', texts.root);
+  if (ownTree !== null && !(await stat(ownTree).catch(() => null))?.isDirectory()) {
+    throw new UsageError(`invalid --root ${JSON.stringify(texts.root)}: not a folder`);
+  }
+  const keep = ownTree !== null || choices.corpus === 'keep';
+  const root =
+    ownTree ??
+    (keep
+      ? join(tmpdir(), `sidecar-search-corpus-${files}x${fileBytes}`)
+      : await mkdtemp(join(tmpdir(), 'sidecar-search-corpus-')));
+  const queries = ownTree === null ? QUERIES : CODE_QUERIES;
   const log = (/** @type {string} */ line) => json || process.stderr.write(`${line}\n`);
 
   /** @type {Awaited<ReturnType<typeof startServer>>[]} */
   const sidecars = [];
   try {
-    const generationStarted = performance.now();
-    const generated = await prepareCorpus(root, files, fileBytes);
-    log(
-      generated
-        ? `corpus: ${files} files generated in ${Math.round((performance.now() - generationStarted) / 1000)} s`
-        : `corpus: reusing ${root}`,
-    );
+    if (ownTree === null) {
+      const generationStarted = performance.now();
+      const generated = await prepareCorpus(root, files, fileBytes);
+      log(
+        generated
+          ? `corpus: ${files} files generated in ${Math.round((performance.now() - generationStarted) / 1000)} s`
+          : `corpus: reusing ${root}`,
+      );
+    }
     // Warm the page cache, so no target pays for the first read of the corpus.
-    await bareRipgrep(root, QUERIES[0].params);
-    await bareRipgrep(root, QUERIES[0].params);
+    await bareRipgrep(root, queries[0].params);
+    await bareRipgrep(root, queries[0].params);
+    const corpus =
+      ownTree === null
+        ? `corpus: ${files} files × ~${fileBytes} bytes`
+        : `tree: ${texts.root} (${await countFiles(root)} files searched)`;
 
     log('starting sidecars (the files source scans the corpus first)');
     /** @param {'auto' | 'rg' | 'rg-counting' | 'builtin'} kind */
@@ -338,7 +408,7 @@ async function main() {
     };
     const names = Object.keys(targets);
     const rows = [];
-    for (const { label, params } of QUERIES) {
+    for (const { label, params } of queries) {
       // A sidecar would stop at maxResults while bare rg reads on: not the same work.
       const { count: found } = await bareRipgrep(root, params);
       if (found > MAX_RESULTS) {
@@ -393,7 +463,7 @@ async function main() {
     }
     for (const client of clients) client.close();
 
-    const report = { environment: environment(), corpus: { files, fileBytes }, aim: AIM, rows };
+    const report = { environment: environment(), corpus, aim: AIM, rows };
     if (json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return;
@@ -433,7 +503,7 @@ async function main() {
       [
         `command: ${env.command}`,
         `node ${env.node}, ${env.platform}, ${env.cores} × ${env.cpu}`,
-        `corpus: ${files} files × ~${fileBytes} bytes`,
+        corpus,
         '',
         table,
         '',

@@ -3,8 +3,8 @@
  * Flag parsing and the run banner shared by the benchmarks in `bench/`.
  *
  * Every benchmark takes whole-number flags with a default and a range, flags that pick one of
- * a few words, plus `--json` and `--help`; a bad flag is a usage error (exit code 2) with a
- * message naming the flag.
+ * a few words, optional flags that take any text (a path), plus `--json` and `--help`; a bad
+ * flag is a usage error (exit code 2) with a message naming the flag.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { relative } from 'node:path';
@@ -24,6 +24,12 @@ import { parseArgs } from 'node:util';
  * @property {readonly string[]} choices The first one is the default.
  */
 
+/**
+ * @typedef {object} TextFlag
+ * @property {string} description One line for `--help`.
+ * @property {string} placeholder What the value is, for `--help` (`DIR`).
+ */
+
 /** A mistake in the command line: reported without a stack trace, exit code 2. */
 export class UsageError extends Error {
   /** @param {string} message */
@@ -35,21 +41,29 @@ export class UsageError extends Error {
 
 /**
  * Parses `argv` against whole-number flags (`--name N` or `--name=N`), choice flags
- * (`--name word`), `--json` and `--help`.
+ * (`--name word`), text flags (`--name text`, undefined when not given), `--json` and `--help`.
  *
  * @template {string} K
  * @template {string} C
+ * @template {string} T
  * @param {string[]} argv Arguments after the script name.
  * @param {Record<K, IntegerFlag>} spec
  * @param {Record<C, ChoiceFlag>} [choiceSpec]
- * @returns {{ values: Record<K, number>, choices: Record<C, string>, json: boolean, help: boolean }}
+ * @param {Record<T, TextFlag>} [textSpec]
+ * @returns {{ values: Record<K, number>, choices: Record<C, string>,
+ *   texts: Record<T, string | undefined>, json: boolean, help: boolean }}
  * @throws {UsageError} On an unknown flag, a missing value, a value that is not a whole number
  *   in range, or a word that is not one of the choices.
  */
-export function parseFlags(argv, spec, choiceSpec = /** @type {Record<C, ChoiceFlag>} */ ({})) {
+export function parseFlags(
+  argv,
+  spec,
+  choiceSpec = /** @type {Record<C, ChoiceFlag>} */ ({}),
+  textSpec = /** @type {Record<T, TextFlag>} */ ({}),
+) {
   /** @type {Record<string, { type: 'string' } | { type: 'boolean', short?: string }>} */
   const options = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
-  for (const name of [...Object.keys(spec), ...Object.keys(choiceSpec)]) {
+  for (const name of [...Object.keys(spec), ...Object.keys(choiceSpec), ...Object.keys(textSpec)]) {
     options[name] = { type: 'string' };
   }
 
@@ -75,7 +89,19 @@ export function parseFlags(argv, spec, choiceSpec = /** @type {Record<C, ChoiceF
     }
     choices[name] = given === undefined ? (flag.choices[0] ?? '') : String(given);
   }
-  return { values, choices, json: parsed.values.json === true, help: parsed.values.help === true };
+  const texts = /** @type {Record<T, string | undefined>} */ ({});
+  for (const name of /** @type {T[]} */ (Object.keys(textSpec))) {
+    const given = parsed.values[name];
+    if (given === '') throw new UsageError(`invalid --${name}: empty`);
+    texts[name] = given === undefined ? undefined : String(given);
+  }
+  return {
+    values,
+    choices,
+    texts,
+    json: parsed.values.json === true,
+    help: parsed.values.help === true,
+  };
 }
 
 /**
@@ -99,8 +125,9 @@ function toInteger(name, text, flag) {
  * @param {string} usage
  * @param {Record<string, IntegerFlag>} spec
  * @param {Record<string, ChoiceFlag>} [choiceSpec]
+ * @param {Record<string, TextFlag>} [textSpec]
  */
-export function helpText(usage, spec, choiceSpec = {}) {
+export function helpText(usage, spec, choiceSpec = {}, textSpec = {}) {
   const lines = [`usage: ${usage}`, '', 'options:'];
   for (const [name, flag] of Object.entries(spec)) {
     const left = `  --${name} N`.padEnd(20);
@@ -111,6 +138,9 @@ export function helpText(usage, spec, choiceSpec = {}) {
     lines.push(
       `${left}${flag.description}: ${flag.choices.join(' | ')} (default ${flag.choices[0]})`,
     );
+  }
+  for (const [name, flag] of Object.entries(textSpec)) {
+    lines.push(`${`  --${name} ${flag.placeholder}`.padEnd(20)}${flag.description}`);
   }
   lines.push(`${'  --json'.padEnd(20)}print one JSON object instead of the table`);
   lines.push(`${'  -h, --help'.padEnd(20)}show this help`);
