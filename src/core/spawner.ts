@@ -46,6 +46,11 @@ export interface ToolRun {
 
 export interface Spawner {
   run(options: ToolOptions): ToolRun;
+  /**
+   * Starts the helper now, so that even the first run does not fork the sidecar; settles once
+   * runs go through it (or will not: on Windows, or when it failed).
+   */
+  warmUp(): Promise<void>;
   /** Stops the helper (and any tool it still runs). */
   close(): Promise<void>;
 }
@@ -96,6 +101,13 @@ export function createSpawner(): Spawner {
   let server: Server | null = null;
   let socketDir: string | null = null;
   const runs = new Map<string, HelperRun>();
+  /** Waiting for the helper to be ready or to have failed. */
+  let readyWaiters: (() => void)[] = [];
+  const settleWaiters = () => {
+    const waiters = readyWaiters;
+    readyWaiters = [];
+    for (const settle of waiters) settle();
+  };
 
   /** A run in progress keeps the sidecar alive, as its own child process would. */
   const holdAlive = (hold: boolean) => {
@@ -115,6 +127,7 @@ export function createSpawner(): Spawner {
   const onReply = (reply: SpawnerReply) => {
     if (reply.type === 'ready') {
       if (state === 'starting') state = 'ready';
+      settleWaiters();
       return;
     }
     const run = runs.get(reply.id);
@@ -183,6 +196,7 @@ export function createSpawner(): Spawner {
     helper = null;
     stopServer();
     abandonRuns('the spawner process stopped');
+    settleWaiters();
   };
 
   const stopServer = () => {
@@ -199,6 +213,7 @@ export function createSpawner(): Spawner {
       socketDir = mkdtempSync(join(tmpdir(), 'sidecar-spawner-'));
     } catch {
       state = 'failed'; // no temporary folder: tools are started directly
+      settleWaiters();
       return;
     }
     const socketPath = join(socketDir, 'socket');
@@ -265,6 +280,12 @@ export function createSpawner(): Spawner {
       if (state === 'off') startHelper();
       return runDirectly(options);
     },
+    warmUp() {
+      if (state === 'ready' || state === 'failed') return Promise.resolve();
+      const ready = new Promise<void>((resolve) => readyWaiters.push(resolve));
+      if (state === 'off') startHelper();
+      return ready;
+    },
     async close() {
       const child = helper;
       state = 'failed';
@@ -279,6 +300,7 @@ export function createSpawner(): Spawner {
         clearTimeout(stuck);
       }
       abandonRuns('the spawner was closed');
+      settleWaiters();
     },
   };
 }

@@ -85,6 +85,12 @@ describe('spawner', () => {
     expect(await parentOfTool(spawner)).toBe(helper);
   });
 
+  it('warms up: its helper starts before any run, and the first run goes through it', async () => {
+    const spawner = newSpawner();
+    await spawner.warmUp();
+    expect(await parentOfTool(spawner)).not.toBe(process.pid);
+  });
+
   it("delivers a tool's whole stdout in order, its exit code and its stderr", async () => {
     const spawner = newSpawner();
     await helperReady(spawner);

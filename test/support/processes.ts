@@ -19,3 +19,19 @@ export function isProcessGone(pid: number): boolean {
     return true; // gone between the two checks
   }
 }
+
+/** The pids of this process's children whose command line holds `text` (Linux). */
+export function childProcessesRunning(text: string): number[] {
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
+    .trim()
+    .split(' ')
+    .filter(Boolean)
+    .map(Number);
+  return children.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+}

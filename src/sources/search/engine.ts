@@ -57,4 +57,6 @@ export interface SearchEngine {
   forSearch?(): SearchEngine;
   /** How many files the workspace holds, as last learned (the files source, a whole search). */
   noteWorkspaceFiles?(count: number): void;
+  /** Gets ready for a search soon (ripgrep: starts the process that starts rg). */
+  warmUp?(): void;
 }

@@ -70,6 +70,7 @@ export function createRipgrepEngine(ripgrepPath: string): SearchEngine {
   return {
     name: 'ripgrep',
     close: () => spawner.close(),
+    warmUp: () => void spawner.warmUp(),
     start(request, { onResults, onWarning }) {
       // rg's --glob whitelists override .gitignore; we do not let an include bring back an
       // ignored file, so with includes on paths every path is checked against the ignore rules.

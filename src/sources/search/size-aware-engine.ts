@@ -1,9 +1,9 @@
 /**
  * `auto` when ripgrep can run: ripgrep for big workspaces, the built-in engine for small ones.
- * Each rg search pays a fixed start (a fork of the whole server process) and the reading of its
- * JSON on the server's thread; on a small tree that is more than the built-in engine's whole
- * scan in its warm worker threads, while past a few thousand files rg's own speed wins
- * (docs/performance.md, "Choosing the engine"). Until the workspace's size is known, ripgrep.
+ * Each rg search pays a fixed start (a process) and the reading of its JSON on the server's
+ * thread; on a small tree that is more than the built-in engine's whole scan in its warm worker
+ * threads, while past a few thousand files rg's own speed wins (docs/performance.md, "Choosing
+ * the engine"). Until the workspace's size is known, ripgrep.
  */
 
 import type { SearchEngine } from './engine.js';
@@ -27,6 +27,8 @@ export function createSizeAwareEngine(
       // Started as soon as the workspace is known to be small: its worker threads warm up
       // before the next search, and stay for the ones after.
       if (small && !builtin) builtin = makeBuiltin();
+      // A big one: the next search runs rg, started from a helper that starts now.
+      else if (!small) ripgrep.warmUp?.();
     },
     async close() {
       await Promise.all([ripgrep.close?.(), builtin?.close?.()]);

@@ -16,7 +16,7 @@ import {
   type SearchSourceOptions,
 } from '../../../src/sources/search/index.js';
 import { sortResults, writeTree } from '../../sources/search/support.js';
-import { isProcessGone } from '../../support/processes.js';
+import { childProcessesRunning, isProcessGone } from '../../support/processes.js';
 import { makeTempDir, rawClient, startTestSidecar, waitFor } from '../../support/server.js';
 
 let cleanups: (() => Promise<void>)[] = [];
@@ -217,6 +217,21 @@ describe('the search channel end to end', () => {
     for (let i = 0; i < 2; i++) {
       expect(await done(await start({ query: 'todo' }))).toMatchObject({ engine: 'ripgrep' });
     }
+  });
+
+  it('under auto, starts the spawner process once the files source finds a big workspace', async () => {
+    const before = childProcessesRunning('spawner-process');
+    const { sidecar } = await searchWorkspace({ builtinUpTo: 5 }, { watchFiles: true });
+    // Before any search: the first one need not start rg from the server's own process.
+    await waitFor(
+      () => childProcessesRunning('spawner-process').some((pid) => !before.includes(pid)),
+      { message: 'the spawner process' },
+    );
+    const { start, done } = await searchClient(sidecar);
+    expect(await done(await start({ query: 'todo' }))).toMatchObject({
+      engine: 'ripgrep',
+      count: 3,
+    });
   });
 
   it("under auto, learns the workspace's size from the files source's scan", async () => {
