@@ -19,19 +19,40 @@ export function openInUserEditor(path: string, line?: number, column?: number): 
       settled = true;
       resolve();
     }, LAUNCH_FAILURE_WINDOW_MS);
-    launchEditor(target, (_file, message) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(
-        new SidecarError(
-          'UNAVAILABLE',
-          message
-            ? `could not open the editor: ${message}`
-            : 'no editor found: set LAUNCH_EDITOR (or EDITOR) to your editor command, or connect an editor extension that provides editor.open',
-          { method: 'editor.open' },
-        ),
-      );
-    });
+    withoutToken(() =>
+      launchEditor(target, (_file, message) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(
+          new SidecarError(
+            'UNAVAILABLE',
+            message
+              ? `could not open the editor: ${message}`
+              : 'no editor found: set LAUNCH_EDITOR (or EDITOR) to your editor command, or connect an editor extension that provides editor.open',
+            { method: 'editor.open' },
+          ),
+        );
+      }),
+    );
   });
+}
+
+/**
+ * Runs `launch` with `SIDECAR_TOKEN` out of the environment: launch-editor starts the editor
+ * with the sidecar's whole environment (it takes no other), and the editor has no business
+ * seeing the token. launch-editor starts it synchronously, so nothing else runs meanwhile.
+ */
+function withoutToken(launch: () => void): void {
+  const token = process.env.SIDECAR_TOKEN;
+  if (token === undefined) {
+    launch();
+    return;
+  }
+  delete process.env.SIDECAR_TOKEN;
+  try {
+    launch();
+  } finally {
+    process.env.SIDECAR_TOKEN = token;
+  }
 }

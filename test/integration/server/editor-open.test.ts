@@ -93,6 +93,33 @@ describe('editor.open', () => {
     page.close();
   });
 
+  it("does not pass the sidecar's token in the environment on to the editor", async () => {
+    const root = await workspace();
+    const sidecar = await start({ root });
+    const page = await rawClient(sidecar);
+    const saved = process.env.SIDECAR_TOKEN;
+    process.env.SIDECAR_TOKEN = 'token-from-the-environment';
+    try {
+      page.send({
+        type: 'request',
+        id: 'o',
+        method: 'editor.open',
+        params: { file: 'src/app.ts' },
+      });
+      expect((await page.response('o')).result).toEqual({ opened: true, by: 'launch-editor' });
+      await waitFor(async () => (await editor.tokensSeen()).length === 1, {
+        message: 'the fake editor to run',
+      });
+      expect(await editor.tokensSeen()).toEqual(['unset']);
+      // The sidecar's own environment is as it was.
+      expect(process.env.SIDECAR_TOKEN).toBe('token-from-the-environment');
+    } finally {
+      if (saved === undefined) delete process.env.SIDECAR_TOKEN;
+      else process.env.SIDECAR_TOKEN = saved;
+    }
+    page.close();
+  });
+
   it('opens nothing outside the root', async () => {
     const root = await workspace();
     await symlink(join(scratch, 'secret.txt'), join(root, 'src', 'link.txt'));
