@@ -14,15 +14,14 @@ export interface RgData {
 
 /**
  * Where a line's JSON-escaped text lies in rg's output line: `[start, end)` without the line's
- * own terminator, `[start, fullEnd)` with it; its length in UTF-16 units once decoded, and
- * whether it is ASCII (then its byte offsets are already UTF-16 offsets).
+ * own terminator, `[start, fullEnd)` with it; and its length in UTF-16 units once decoded.
+ * Whether it is ASCII is the message's `asciiLines`.
  */
 export interface RawText {
   start: number;
   end: number;
   fullEnd: number;
   length: number;
-  ascii: boolean;
 }
 
 export interface RgMessage {
@@ -273,7 +272,7 @@ export function readMatchLine(
   const plain = lines.kind === 'text' && !scan.wideEscape;
   if (type === 'match' && plain && rawUpTo !== undefined && scan.length <= rawUpTo) {
     const { start: textStart, textEnd, quote, length } = scan;
-    const rawText = { start: textStart, end: textEnd, fullEnd: quote, length, ascii: asciiLines };
+    const rawText = { start: textStart, end: textEnd, fullEnd: quote, length };
     return { type, asciiLines, rawText, data: { line_number: lineNumber, submatches } };
   }
   const data = { lines: decodeData(line, lines), line_number: lineNumber, submatches };

@@ -86,15 +86,17 @@ export function createRipgrepOutput(options: RipgrepOutputOptions): RipgrepOutpu
     if (typeof lineNumber !== 'number') return;
     flushPending();
     const { length } = rawText;
+    // An ASCII line's byte offsets are already UTF-16 offsets.
+    const ascii = message.asciiLines === true;
     const found =
       submatches.length === 0
         ? [{ start: length, end: length }] // an empty match at the end, as in handleMessage
-        : rawText.ascii
+        : ascii
           ? submatches
           : toUnitRanges(submatches, (offsets) => rawOffsetsToUnits(bytes, rawText, offsets));
     const ranges = keptRanges(length, found);
     if (ranges.length === 0) return;
-    const text = bytes.toString(rawText.ascii ? 'latin1' : 'utf8', rawText.start, rawText.end);
+    const text = bytes.toString(ascii ? 'latin1' : 'utf8', rawText.start, rawText.end);
     options.onResult(file, encodePlainMatch(fileJson, lineNumber, text, ranges));
   }
 

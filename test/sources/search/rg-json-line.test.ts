@@ -128,10 +128,10 @@ describe("reading rg's match and context lines without JSON.parse", () => {
           const plain = type === 'match' && !/\p{Surrogate}/u.test(body) && text.length <= 1000;
           expect(read?.rawText !== undefined).toBe(plain);
           if (!read?.rawText) return;
-          const { start, end, length, ascii } = read.rawText;
+          const { start, end, length } = read.rawText;
           expect(JSON.parse(`"${line.toString('utf8', start, end)}"`)).toBe(text);
           expect(length).toBe(text.length);
-          expect(ascii).toBe([...text].every((char) => char.charCodeAt(0) < 0x80));
+          expect(read.asciiLines).toBe([...text].every((char) => char.charCodeAt(0) < 0x80));
           expect(read.data.lines).toBeUndefined();
         },
       ),
